@@ -1,0 +1,16 @@
+namespace Atom.Sdk;
+
+/// <summary>The outcome of a call: a code and a human-readable detail.</summary>
+/// <param name="StatusCode">The gRPC status code.</param>
+/// <param name="Detail">The message, for people; clients branch on codes and ErrorInfo reasons, never on this text.</param>
+public readonly record struct Status(StatusCode StatusCode, string Detail)
+{
+    /// <summary>The status of a successful call.</summary>
+    public static readonly Status DefaultSuccess = new(StatusCode.OK, string.Empty);
+
+    /// <summary>The status of a call cancelled by its caller.</summary>
+    public static readonly Status DefaultCancelled = new(StatusCode.Cancelled, "Call cancelled");
+
+    /// <inheritdoc />
+    public override string ToString() => $"Status(StatusCode=\"{StatusCode}\", Detail=\"{Detail}\")";
+}

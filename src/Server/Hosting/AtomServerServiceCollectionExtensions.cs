@@ -1,0 +1,59 @@
+using Atom.Sdk.Internal;
+using Atom.Server.Rpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Atom.Server.Hosting;
+
+/// <summary>The composition root's wiring, apart from Kestrel: every area registers here.</summary>
+public static class AtomServerServiceCollectionExtensions
+{
+    /// <summary>Registers the server's services.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="options">The top-level options.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddAtomServer(this IServiceCollection services, IConfiguration configuration, AtomServerOptions options)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddAtomRpc();
+        services.Configure<AtomRpcOptions>(configuration.GetSection("Atom:Rpc"));
+
+        var catalog = new ComponentCatalog()
+            .Add(new ComponentInfo("transport.grpc", "kestrel-h2c", true, options.GrpcUrl))
+            .Add(new ComponentInfo("transport.grpc-web", "kestrel-http1", true, options.HttpUrl))
+            .Add(new ComponentInfo("transport.rest", "google.api.http", true, options.HttpUrl));
+        services.AddSingleton(catalog);
+
+        services.AddAtomService<ServerInfoService>();
+
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            if (options.CorsOrigins.Contains("*"))
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins(options.CorsOrigins);
+            }
+
+            // Browsers hide response headers from scripts unless they are exposed; gRPC-Web needs these.
+            policy.AllowAnyHeader().AllowAnyMethod().WithExposedHeaders(
+                GrpcProtocol.StatusTrailer, GrpcProtocol.MessageTrailer, GrpcProtocol.StatusDetailsTrailer,
+                GrpcProtocol.EncodingHeader, GrpcProtocol.AcceptEncodingHeader);
+        }));
+        return services;
+    }
+
+    /// <summary>Adds the server's middleware.</summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication UseAtomServer(this WebApplication app)
+    {
+        app.UseCors();
+        app.UseAtomRpc();
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using Atom.Sdk;
+using Microsoft.Extensions.Logging;
+
+namespace Atom.Server.Rpc.Internal;
+
+/// <summary>Turns whatever a handler threw into the status the caller gets. The one place this mapping lives.</summary>
+internal static partial class ExceptionMapping
+{
+    public static RpcException ToRpcException(Exception exception, ServerCallContext context, AtomRpcOptions options, ILogger logger)
+    {
+        if (context.DeadlinePassed && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            return new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline exceeded."));
+        }
+
+        switch (exception)
+        {
+            case RpcException rpc:
+                return rpc;
+            case OperationCanceledException when context.HttpContext.RequestAborted.IsCancellationRequested:
+                return new RpcException(Status.DefaultCancelled);
+            case IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException when context.HttpContext.RequestAborted.IsCancellationRequested:
+                return new RpcException(Status.DefaultCancelled);
+        }
+
+        Log.UnhandledException(logger, context.Method.FullName, exception);
+        var detail = options.EnableDetailedErrors
+            ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
+            : "Exception was thrown by handler.";
+        return AtomErrors.Exception(StatusCode.Unknown, V1.ErrorReason.Internal, detail);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Error, "Error in the handler of {Method}")]
+        public static partial void UnhandledException(ILogger logger, string method, Exception exception);
+    }
+}

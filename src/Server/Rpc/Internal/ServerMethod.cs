@@ -1,0 +1,20 @@
+using Atom.Sdk;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Atom.Server.Rpc.Internal;
+
+/// <summary>A method the server serves: its descriptor and the innermost handler of its pipeline.</summary>
+internal abstract class ServerMethod(IMethod method)
+{
+    public IMethod Method { get; } = method;
+
+    /// <summary>Gets the full pipeline: interceptors around <see cref="HandleAsync"/>. Set once at start-up.</summary>
+    public RpcCallHandler Pipeline { get; set; } = null!;
+
+    /// <summary>Reads the request(s), calls the service and writes the response(s).</summary>
+    public abstract Task HandleAsync(ServerCallContext context);
+
+    protected static TService Resolve<TService>(ServerCallContext context)
+        where TService : class
+        => context.RequestServices.GetRequiredService<TService>();
+}

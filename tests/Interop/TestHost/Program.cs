@@ -1,0 +1,22 @@
+using Atom.Interop.TestHost;
+using Atom.Server.Hosting;
+using Atom.Server.Rpc;
+using Microsoft.Extensions.DependencyInjection;
+
+// dotnet run --project tests/Interop/TestHost -- --port N [--http-port M]
+// Serves grpc.testing.TestService over the Atom runtime: native gRPC on N (h2c), gRPC-Web on M.
+var port = Option("--port") ?? "0";
+var httpPort = Option("--http-port") ?? "0";
+var serverArgs = new List<string> { $"--Atom:GrpcUrl=http://127.0.0.1:{port}", $"--Atom:HttpUrl=http://127.0.0.1:{httpPort}" };
+serverArgs.AddRange(args.Where(a => a.StartsWith("--Atom:", StringComparison.Ordinal) || a.StartsWith("--Logging:", StringComparison.Ordinal)));
+
+await using var server = AtomServer.Create([.. serverArgs], services => services.AddAtomService<TestServiceImpl>());
+await server.StartAsync();
+Console.WriteLine($"listening grpc={server.GrpcAddress.Port} http={server.HttpAddress.Port}");
+await server.WaitForShutdownAsync();
+
+string? Option(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
