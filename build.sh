@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Atom's two entry points, the contract with every new user and with CI:
+#   ./build.sh run [server args...]   install what is missing, build, start the server on embedded defaults
+#   ./build.sh test                   install what is missing, build, run every test suite
+# Both work on a brand-new Debian 12 machine with the .NET SDK, node/npm and python3: everything else
+# (apt and npm packages) is installed here, and every server a test needs is started and stopped here.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+CONFIGURATION=${CONFIGURATION:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf '==> %s\n' "$*" >&2; fi; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load).
+APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client)
+
+install_apt() {
+  local missing=() p
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "apt: installing ${missing[*]}"
+  as_root apt-get update -qq || log "apt-get update failed; trying the install with the lists there are"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# npm packages: @grpc/grpc-js, connect-web and buf (a static binary shipped in its npm package).
+install_npm() {
+  local dir=$ROOT/tests/Interop/node
+  if [ ! -x "$dir/node_modules/.bin/buf" ] || [ "$dir/package.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "npm: installing tests/Interop/node"
+    # npm ci rejects this lock: the registry here lacks buf's non-linux optional packages (see tests/Interop/README.md).
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+build() {
+  log "dotnet build ($CONFIGURATION)"
+  dotnet build "$ROOT/Atom.sln" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
+}
+
+cmd_run() {
+  build
+  local dll=$ROOT/src/Server/bin/$CONFIGURATION/net10.0/Atom.Server.dll
+  log "starting Atom (data in ${ATOM_DATADIR:-./data}; Ctrl+C stops it)"
+  exec dotnet "$dll" --contentRoot "$ROOT" "$@"
+}
+
+# ---------------------------------------------------------------- test
+PASSED=0 FAILED=0 SKIPPED=0
+FAILURES=()
+PIDS=()
+RESULTS=$ROOT/artifacts/test-results
+cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+count() { # suite passed failed skipped
+  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3)); SKIPPED=$((SKIPPED + $4))
+  [ "$3" -gt 0 ] && FAILURES+=("$1 ($3 failed)")
+  log "$1: $2 passed, $3 failed$([ "$4" -gt 0 ] && echo ", $4 skipped")"
+}
+
+check() { # name command...: one check, one count
+  local name=$1; shift
+  if "$@" >"$RESULTS/$name.log" 2>&1; then count "$name" 1 0 0; else count "$name" 0 1 0; sed 's/^/    /' "$RESULTS/$name.log" | tail -20 >&2; fi
+}
+
+suite_dotnet() {
+  log "dotnet test"
+  local out=$RESULTS/dotnet.log
+  dotnet test "$ROOT/Atom.sln" -c "$CONFIGURATION" --no-build -nologo -v quiet \
+    --logger "console;verbosity=minimal" --results-directory "$RESULTS/trx" --logger trx 2>&1 | tee "$out" \
+    | grep -E '^\s*(Failed|Passed|Skipped) |^(Passed|Failed)!|error' >&2 || true
+  # One line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ...".
+  local p f s
+  read -r p f s < <(grep -E '^(Passed|Failed)!' "$out" | awk -F'[:,]' '
+    { for (i = 1; i < NF; i++) { k = $i; gsub(/[^A-Za-z]/, "", k); v = $(i + 1) + 0
+        if (k == "Passed") p += v; else if (k == "Failed") f += v; else if (k == "Skipped") s += v } }
+    END { print p + 0, f + 0, s + 0 }')
+  if ! grep -qE '^(Passed|Failed)!' "$out"; then f=1; log "dotnet test produced no results"; tail -30 "$out" >&2; fi
+  count dotnet "${p:-0}" "${f:-0}" "${s:-0}"
+}
+
+# Starts the interop test host on free ports; sets GRPC_PORT and HTTP_PORT.
+start_test_host() {
+  local logf=$RESULTS/testhost.log
+  dotnet "$ROOT/tests/Interop/TestHost/bin/$CONFIGURATION/net10.0/Atom.Interop.TestHost.dll" --port 0 --http-port 0 >"$logf" 2>&1 &
+  PIDS+=($!)
+  local i
+  for i in $(seq 1 100); do
+    if grep -q '^listening grpc=' "$logf"; then
+      GRPC_PORT=$(sed -nE 's/^listening grpc=([0-9]+) http=([0-9]+).*/\1/p' "$logf")
+      HTTP_PORT=$(sed -nE 's/^listening grpc=([0-9]+) http=([0-9]+).*/\2/p' "$logf")
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "the interop test host did not start:"; cat "$logf" >&2; return 1
+}
+
+interop() { # name command...: a client that prints "RESULT passed=N failed=N skipped=N"
+  local name=$1; shift
+  local out=$RESULTS/$name.log
+  timeout 300 "$@" >"$out" 2>&1 || true
+  grep -E '^(FAIL|SKIP)' "$out" | sed 's/^/    /' >&2 || true
+  local line; line=$(grep -E '^RESULT ' "$out" | tail -1)
+  if [ -z "$line" ]; then count "$name" 0 1 0; tail -20 "$out" >&2; return; fi
+  count "$name" "$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*skipped=([0-9]+).*/\1/' <<<"$line")"
+}
+
+suite_interop() {
+  log "interop: python3-grpcio, @grpc/grpc-js and connect-web against the Atom runtime"
+  start_test_host
+  interop interop-python /usr/bin/python3 "$ROOT/tests/Interop/python/interop_client.py" --port "$GRPC_PORT"
+  interop interop-grpc-js node "$ROOT/tests/Interop/node/interop_client.js" --port "$GRPC_PORT"
+  interop interop-connect-web node "$ROOT/tests/Interop/node/connect_web_client.mjs" --base-url "http://127.0.0.1:$HTTP_PORT"
+}
+
+buf_breaking() {
+  # Against the contracts of the previous commit; the first commit with contracts has nothing to break.
+  if ! git -C "$ROOT" cat-file -e HEAD~1:buf.yaml 2>/dev/null; then echo "no previous contracts: nothing to compare"; return 0; fi
+  "$BUF" breaking --against "$ROOT/.git#ref=HEAD~1"
+}
+
+suite_contracts() {
+  log "contracts: buf lint, format, breaking"
+  BUF=$ROOT/tests/Interop/node/node_modules/.bin/buf
+  check buf-lint "$BUF" lint
+  check buf-format "$BUF" format -d --exit-code
+  check buf-breaking buf_breaking
+}
+
+sdk_package() {
+  local dir=$RESULTS/pkg; rm -rf "$dir"
+  dotnet pack "$ROOT/src/Sdk/Atom.Sdk.csproj" -c "$CONFIGURATION" --no-build -o "$dir" -nologo -v quiet
+  local nupkg; nupkg=$(ls "$dir"/Atom.Sdk.*.nupkg | grep -v snupkg)
+  ls "$dir"/Atom.Sdk.*.snupkg
+  python3 - "$nupkg" <<'PY'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = {"README.md", "lib/net10.0/Atom.Sdk.dll", "lib/net10.0/Atom.Sdk.xml"}
+print("\n".join(sorted(names)))
+sys.exit(f"missing from the package: {need - names}" if need - names else 0)
+PY
+}
+
+cmd_test() {
+  mkdir -p "$RESULTS"
+  install_apt "${APT_PACKAGES[@]}"
+  install_npm
+  build
+  suite_dotnet
+  suite_interop
+  suite_contracts
+  check sdk-package sdk_package
+  if [ -x "$ROOT/tests/Benchmarks/run.sh" ]; then check benchmark-smoke env QUICK=1 "$ROOT/tests/Benchmarks/run.sh"; fi
+  cleanup; PIDS=()
+  [ ${#FAILURES[@]} -gt 0 ] && log "failed: ${FAILURES[*]}"
+  local summary="$PASSED passed, $FAILED failed"
+  [ "$SKIPPED" -gt 0 ] && summary+=", $SKIPPED skipped"
+  echo "$summary"
+  [ "$FAILED" -eq 0 ]
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  build) build ;;
+  *) echo "usage: ./build.sh run [server args...] | ./build.sh test" >&2; exit 2 ;;
+esac
