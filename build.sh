@@ -44,8 +44,8 @@ build() {
 cmd_run() {
   build
   local dll=$ROOT/src/Server/bin/$CONFIGURATION/net10.0/Atom.Server.dll
-  log "starting Atom (data in ${ATOM_DATADIR:-./data}; Ctrl+C stops it)"
-  exec dotnet "$dll" --contentRoot "$ROOT" "$@"
+  log "starting Atom (Ctrl+C stops it)"
+  exec dotnet "$dll" "$@"
 }
 
 # ---------------------------------------------------------------- test
