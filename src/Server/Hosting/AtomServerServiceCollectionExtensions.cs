@@ -1,5 +1,6 @@
 using Atom.Sdk.Internal;
 using Atom.Server.Rpc;
+using Atom.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class AtomServerServiceCollectionExtensions
             .Add(new ComponentInfo("transport.grpc-web", "kestrel-http1", true, options.HttpUrl))
             .Add(new ComponentInfo("transport.rest", "google.api.http", true, options.HttpUrl));
         services.AddSingleton(catalog);
+        services.AddAtomStorage(configuration, catalog, options.DataDir);
 
         services.AddAtomService<ServerInfoService>();
 

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Atom.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL 15 for tests: the one ./build.sh test started (ATOM_TEST_POSTGRES), or else one this
+/// process starts with tests/scripts/postgres.sh and stops on exit. Each caller gets a fresh database.
+/// </summary>
+public static class PostgresServer
+{
+    private static readonly Lazy<string> Server = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Creates an empty database owned by the non-superuser application role and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var server = new NpgsqlConnectionStringBuilder(Server.Value);
+        var name = "atom_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        server.Database = name;
+        return server.ConnectionString;
+    }
+
+    private static string Start()
+    {
+        var configured = Environment.GetEnvironmentVariable("ATOM_TEST_POSTGRES");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), "atom-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = 20000 + Random.Shared.Next(20000);
+        var script = Path.Combine(RepositoryRoot(), "tests", "scripts", "postgres.sh");
+        var connectionString = Run(script, "start", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Run(script, "stop", dir);
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS to clean: it is under the temp directory.
+            }
+        };
+        return connectionString;
+    }
+
+    private static string Run(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"postgres.sh {string.Join(' ', args)} failed: {error}");
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Atom.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Atom.sln not found above " + AppContext.BaseDirectory);
+    }
+}
