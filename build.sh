@@ -14,8 +14,9 @@ log() { if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf 
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load).
-APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client)
+# Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load),
+# PostgreSQL 15 (every store test runs against it as well as SQLite).
+APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql)
 
 install_apt() {
   local missing=() p
@@ -53,7 +54,21 @@ PASSED=0 FAILED=0 SKIPPED=0
 FAILURES=()
 PIDS=()
 RESULTS=$ROOT/artifacts/test-results
-cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+PG_DIR=
+cleanup() {
+  local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [ -n "$PG_DIR" ]; then "$ROOT/tests/scripts/postgres.sh" stop "$PG_DIR"; rm -rf "$PG_DIR"; PG_DIR=; fi
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# One PostgreSQL for the whole run; the tests create a database per test class in it.
+start_postgres() {
+  PG_DIR=$(mktemp -d /tmp/atom-pg.XXXXXX)
+  log "postgres: starting on loopback"
+  ATOM_TEST_POSTGRES=$("$ROOT/tests/scripts/postgres.sh" start "$PG_DIR" "$(free_port)")
+  export ATOM_TEST_POSTGRES
+}
 trap cleanup EXIT
 
 count() { # suite passed failed skipped
@@ -151,6 +166,7 @@ cmd_test() {
   install_apt "${APT_PACKAGES[@]}"
   install_npm
   build
+  start_postgres
   suite_dotnet
   suite_interop
   suite_contracts
