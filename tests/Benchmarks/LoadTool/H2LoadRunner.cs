@@ -39,7 +39,7 @@ public sealed partial class H2LoadRunner(LoadOptions options)
             var log = Path.Combine(scratch.FullName, "requests.log");
             string[] amount = options.Requests is { } n
                 ? ["-n", n.ToString(CultureInfo.InvariantCulture)]
-                : ["-D", options.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)];
+                : ["-D", $"{(long)options.Duration.TotalMilliseconds}ms"];
 
             var pid = options.ServerPid;
             var serverCpuBefore = pid is { } p1 ? ProcessProbe.CpuSeconds(p1) : null;
@@ -51,6 +51,7 @@ public sealed partial class H2LoadRunner(LoadOptions options)
             var summary = Summary.Parse(output);
             errorCount += Check(summary, workload, errors, "run");
             var latency = ReadLatencies(log);
+            var correct = Math.Min(summary.Succeeded, summary.DataBytes / FrameBytes(workload));
             return new RunResult
             {
                 Server = options.ServerName,
@@ -62,12 +63,12 @@ public sealed partial class H2LoadRunner(LoadOptions options)
                 Concurrency = options.Concurrency,
                 MessagesPerCall = 1,
                 DurationSeconds = summary.Seconds,
-                Calls = summary.Succeeded,
-                Messages = summary.Succeeded,
+                Calls = correct,
+                Messages = correct,
                 Errors = errorCount,
                 ErrorReasons = errors,
-                CallsPerSecond = summary.Succeeded / summary.Seconds,
-                MessagesPerSecond = summary.Succeeded / summary.Seconds,
+                CallsPerSecond = correct / summary.Seconds,
+                MessagesPerSecond = correct / summary.Seconds,
                 LatencyMs = LatencySummary.From(latency),
                 ClientCpuSeconds = clientCpuAfter - clientCpuBefore,
                 ServerCpuSeconds = serverCpuAfter - serverCpuBefore,
@@ -98,7 +99,7 @@ public sealed partial class H2LoadRunner(LoadOptions options)
         }
 
         // A correct response has exactly one framed message; trailers-only errors have none.
-        var frameBytes = GrpcWorkload.PrefixSize + workload.ExpectedMessage.Length;
+        var frameBytes = FrameBytes(workload);
         var missing = summary.Succeeded - (summary.DataBytes / frameBytes);
         if (missing > 0)
         {
@@ -114,6 +115,8 @@ public sealed partial class H2LoadRunner(LoadOptions options)
 
         return failed;
     }
+
+    private static long FrameBytes(GrpcWorkload workload) => GrpcWorkload.PrefixSize + workload.ExpectedMessage.Length;
 
     // --log-file lines: start time (µs since epoch) TAB HTTP status TAB µs until the response ended.
     private static LatencyHistogram ReadLatencies(string log)

@@ -24,13 +24,24 @@ if (options.Command == "report")
     return ComparisonReport.Write(options.RunsDirectory, options.ReportPrefix, options.Subject, options.Baseline) ? 0 : 1;
 }
 
-var result = options.Command switch
+RunResult? result;
+try
 {
-    "unary" => await new LoadRunner(options, GrpcWorkload.Unary(options.PayloadSize)).RunAsync(),
-    "stream" => await new LoadRunner(options, GrpcWorkload.Stream(options.StreamMessages, options.PayloadSize)).RunAsync(),
-    "h2load" => await new H2LoadRunner(options).RunAsync(),
-    _ => null,
-};
+    result = options.Command switch
+    {
+        "unary" => await new LoadRunner(options, GrpcWorkload.Unary(options.PayloadSize)).RunAsync(),
+        "stream" => await new LoadRunner(options, GrpcWorkload.Stream(options.StreamMessages, options.PayloadSize)).RunAsync(),
+        "h2load" => await new H2LoadRunner(options).RunAsync(),
+        _ => null,
+    };
+}
+catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or System.ComponentModel.Win32Exception)
+{
+    // h2load missing, failing or printing something unexpected: no figures, and not a pass.
+    Console.Error.WriteLine($"error: {options.Command} against {options.Target}: {ex.Message}");
+    return 1;
+}
+
 if (result is null)
 {
     Console.Error.WriteLine($"error: unknown command '{options.Command}'");

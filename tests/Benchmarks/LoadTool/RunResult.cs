@@ -95,7 +95,7 @@ public sealed record RunResult
         text.AppendLine(inv, $"{Server} {Scenario} ({Tool}, {Connections} connections x {Concurrency} streams) -> {Target}");
         text.AppendLine(inv, $"  {Rate,12:N0} {RateUnit}   calls {Calls:N0} in {DurationSeconds:F2} s, errors {Errors}");
         text.AppendLine(inv, $"  latency ms  p50 {LatencyMs.P50:F3}  p90 {LatencyMs.P90:F3}  p99 {LatencyMs.P99:F3}  max {LatencyMs.Max:F3}");
-        text.AppendLine(inv, $"  cpu s  client {ClientCpuSeconds:F2}  server {ServerCpuSeconds:F2}   server rss {ServerRssMiB:F1} MiB (peak {ServerPeakRssMiB:F1})");
+        text.AppendLine(inv, $"  cpu s  client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})");
         foreach (var (reason, count) in ErrorReasons)
         {
             text.AppendLine(inv, $"  error x{count}: {reason}");
@@ -103,6 +103,8 @@ public sealed record RunResult
 
         return text.ToString();
     }
+
+    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 }
 
 /// <summary>Latency percentiles in milliseconds.</summary>
