@@ -14,7 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} WARMUP_CALLS=${WARMUP_CALLS:-20000}
+  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} WARMUP_CALLS=${WARMUP_CALLS:-10000}
 else
   DURATION=${DURATION:-10} WARMUP=${WARMUP:-5} WARMUP_CALLS=${WARMUP_CALLS:-300000}
 fi
@@ -30,7 +30,7 @@ testhost="$root/tests/Interop/TestHost/bin/Release/net10.0/Atom.Interop.TestHost
 loadtool="$root/tests/Benchmarks/LoadTool/bin/Release/net10.0/Atom.Benchmarks.LoadTool.dll"
 node_dir="$root/tests/Interop/node"
 
-say() { printf '== %s\n' "$*"; }
+say() { printf '== [%3ds] %s\n' "$SECONDS" "$*"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 2; }
 
 # --- processes we start, stopped on any exit ------------------------------------------------
@@ -103,7 +103,7 @@ declare -A port pid
 for server in $SERVERS; do
   case $server in
     atom) start_server atom 'listening grpc=[0-9]+' \
-            env DOTNET_gcServer=1 dotnet "$testhost" --port 0 --http-port 0 --Logging:LogLevel:Default=Warning ;;
+            dotnet "$testhost" --port 0 --http-port 0 --Logging:LogLevel:Default=Warning ;;
     grpc-js) start_server grpc-js 'listening on [0-9]+' node "$node_dir/server.js" --port 0 ;;
     *) die "unknown server '$server' (atom, grpc-js)" ;;
   esac

@@ -49,7 +49,7 @@ public static class ComparisonReport
     public static bool Write(string runsDirectory, string prefix, string subject, string baseline)
     {
         var runs = Directory.GetFiles(runsDirectory, "*.json")
-            .Order(StringComparer.Ordinal)
+            .OrderBy(File.GetLastWriteTimeUtc)
             .Select(file => RunResult.FromJson(File.ReadAllText(file)))
             .ToList();
         var scenarios = runs.Select(r => r.Scenario).Distinct().ToList();
@@ -145,19 +145,21 @@ public static class ComparisonReport
 
     private static string Html(ComparisonDocument document)
     {
-        const int barHeight = 22, rowGap = 18, labelWidth = 150, chartWidth = 520;
+        const int barHeight = 22, rowGap = 18, labelWidth = 90, chartWidth = 520;
         var (s, b) = (document.Subject, document.Baseline);
         var svg = new StringBuilder();
         var y = 10;
         foreach (var row in document.Rows)
         {
             var max = Math.Max(row.SubjectRate ?? 0, row.BaselineRate ?? 0);
-            svg.AppendLine(Inv, $"<text x=\"0\" y=\"{y + barHeight + 4}\" class=\"scenario\">{E(row.Scenario)} ({E(row.Unit)})</text>");
+            svg.AppendLine(Inv, $"<text x=\"0\" y=\"{y + 14}\" class=\"scenario\">{E(row.Scenario)} ({E(row.Unit)}, {F(row.RateRatio, "0.00")}x)</text>");
+            y += 22;
             foreach (var (name, rate, css) in new[] { (s, row.SubjectRate, "subject"), (b, row.BaselineRate, "baseline") })
             {
                 var width = max > 0 && rate is { } r ? Math.Max(1, r / max * chartWidth) : 0;
+                svg.AppendLine(Inv, $"<text x=\"0\" y=\"{y + 16}\">{E(name)}</text>");
                 svg.AppendLine(Inv, $"<rect x=\"{labelWidth}\" y=\"{y}\" width=\"{width:0.0}\" height=\"{barHeight}\" class=\"{css}\"/>");
-                svg.AppendLine(Inv, $"<text x=\"{labelWidth + width + 6:0.0}\" y=\"{y + 16}\">{E(name)}: {F(rate, "N0")}</text>");
+                svg.AppendLine(Inv, $"<text x=\"{labelWidth + width + 6:0.0}\" y=\"{y + 16}\">{F(rate, "N0")}</text>");
                 y += barHeight + 2;
             }
 

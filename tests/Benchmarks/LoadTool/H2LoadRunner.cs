@@ -26,6 +26,8 @@ public sealed partial class H2LoadRunner(LoadOptions options)
                 "-c", options.Connections.ToString(CultureInfo.InvariantCulture),
                 "-m", options.Concurrency.ToString(CultureInfo.InvariantCulture),
                 "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body,
+                // A connection silent this long is given up on, so a hung server ends the run with timeouts.
+                "-N", "20s",
             ];
 
             var errors = new Dictionary<string, long>(StringComparer.Ordinal);
