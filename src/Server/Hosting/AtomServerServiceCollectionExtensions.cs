@@ -1,5 +1,7 @@
 using Atom.Sdk.Internal;
 using Atom.Server.Rpc;
+using Atom.Server.Rpc.Health;
+using Atom.Server.Rpc.Reflection;
 using Atom.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -24,11 +26,19 @@ public static class AtomServerServiceCollectionExtensions
         var catalog = new ComponentCatalog()
             .Add(new ComponentInfo("transport.grpc", "kestrel-h2c", true, options.GrpcUrl))
             .Add(new ComponentInfo("transport.grpc-web", "kestrel-http1", true, options.HttpUrl))
-            .Add(new ComponentInfo("transport.rest", "google.api.http", true, options.HttpUrl));
+            .Add(new ComponentInfo("transport.rest", "google.api.http", true, options.HttpUrl))
+            .Add(new ComponentInfo("health", "grpc.health.v1", true, $"grpc.health.v1.Health; GET {HealthEndpoints.Path}"))
+            .Add(new ComponentInfo("reflection", "grpc.reflection.v1", true, "grpc.reflection.v1 and v1alpha"));
         services.AddSingleton(catalog);
         services.AddAtomStorage(configuration, catalog, options.DataDir);
 
         services.AddAtomService<ServerInfoService>();
+
+        services.AddSingleton<HealthStatusRegistry>();
+        services.AddHostedService<HealthLifecycle>();
+        services.AddAtomService<HealthService>();
+        services.AddAtomService<ServerReflectionService>();
+        services.AddAtomService<ServerReflectionV1AlphaService>();
 
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
@@ -56,6 +66,7 @@ public static class AtomServerServiceCollectionExtensions
     {
         app.UseCors();
         app.UseAtomRpc();
+        app.MapAtomHealthz();
         return app;
     }
 }

@@ -37,7 +37,9 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         // A gRPC path called without a gRPC content type (curl, a browser): say what it takes.
         if (http.Request.Path.HasValue && registry.TryGetMethod(http.Request.Path.Value!, out _))
         {
-            return RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaType(contentType));
+            return HttpMethods.IsPost(http.Request.Method)
+                ? RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaType(contentType))
+                : MethodNotAllowedAsync(http);
         }
 
         return next(http);
@@ -83,9 +85,7 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         var request = http.Request;
         if (!HttpMethods.IsPost(request.Method))
         {
-            http.Response.Headers.Allow = "POST";
-            await RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status405MethodNotAllowed, AtomErrors.Exception(
-                StatusCode.Unimplemented, ErrorReason.HttpMethodNotAllowed, $"gRPC calls use POST, not {request.Method}."));
+            await MethodNotAllowedAsync(http);
             return;
         }
 
@@ -124,6 +124,14 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
                 await CompleteEarlyAsync(http, face, encoding, new RpcException(StatusCode.Internal,
                     $"Malformed grpc-timeout '{timeoutHeader}': expected at most 8 digits and a unit (H, M, S, m, u, n).",
                     AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.TimeoutHeader))));
+                return;
+            }
+
+            if (timeout <= TimeSpan.Zero)
+            {
+                // Already expired ("0m"): a handler that never awaits would otherwise finish with OK.
+                await CompleteEarlyAsync(http, face, encoding, AtomErrors.Exception(StatusCode.DeadlineExceeded, ErrorReason.DeadlineExceeded,
+                    $"Deadline exceeded: grpc-timeout '{timeoutHeader}' had expired on arrival."));
                 return;
             }
 
@@ -174,6 +182,13 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadlineSource.CancelAfter(timeout);
         await RunCallAsync(http, method, face, transport, deadline, deadlineSource.Token);
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext http)
+    {
+        http.Response.Headers.Allow = "POST";
+        return RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status405MethodNotAllowed, AtomErrors.Exception(
+            StatusCode.Unimplemented, ErrorReason.HttpMethodNotAllowed, $"gRPC calls use POST, not {http.Request.Method}."));
     }
 
     private Task CompleteEarlyAsync(HttpContext http, RpcFace face, string? encoding, RpcException error)

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace Atom.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Runs npm's buf (tests/Interop/node/node_modules/.bin/buf), a gRPC client nobody here wrote. Returns null, and
+/// says so on the console, when buf is not installed (build.sh installs it with npm).
+/// </summary>
+public static class BufCurl
+{
+    public sealed record Result(int ExitCode, string Output);
+
+    public static string? Executable
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "Interop", "node", "node_modules", ".bin", "buf");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    public static async Task<Result> RunAsync(params string[] arguments)
+    {
+        // A missing peer fails the test rather than skipping it: ./build.sh test always installs buf.
+        var buf = Executable ?? throw new InvalidOperationException("buf is not installed: run ./build.sh test, or npm install in tests/Interop/node.");
+
+        var start = new ProcessStartInfo(buf) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("curl");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout + await stderr);
+    }
+}
