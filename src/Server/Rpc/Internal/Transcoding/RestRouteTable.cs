@@ -56,6 +56,14 @@ internal sealed class RestRouteTable
         return routes;
     }
 
+    /// <summary>The routes of one rule and its additional_bindings; throws naming the method when the rule is invalid.</summary>
+    public static List<RestRoute> FromRule(ServerMethod method, HttpRule rule)
+    {
+        var routes = new List<RestRoute>();
+        AddRule(routes, method, rule, topLevel: true);
+        return routes;
+    }
+
     /// <summary>Finds the route for a request path (raw, percent-encoded, without the query).</summary>
     /// <returns><see cref="RestMatch.Found"/>, <see cref="RestMatch.MethodNotAllowed"/> (with the allowed methods) or <see cref="RestMatch.None"/>.</returns>
     public RestMatch Match(string httpMethod, string rawPath, out RestRoute? route, out string[] values, out List<string>? allowed)
