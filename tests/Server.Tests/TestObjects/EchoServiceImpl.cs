@@ -27,7 +27,14 @@ public sealed class EchoServiceImpl : EchoServiceBase
             var headers = new Metadata();
             foreach (var (key, value) in request.Headers)
             {
-                headers.Add(key, value);
+                if (Metadata.IsBinaryKey(key))
+                {
+                    headers.Add(key, Convert.FromBase64String(value));
+                }
+                else
+                {
+                    headers.Add(key, value);
+                }
             }
 
             await context.WriteResponseHeadersAsync(headers);

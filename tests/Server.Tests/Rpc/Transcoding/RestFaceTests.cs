@@ -15,7 +15,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.GetAsync("/v1/server/info");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Matches(@"^\d+\.\d+\.\d+$", json.GetProperty("version").GetString());
         Assert.NotEmpty(json.GetProperty("components").EnumerateArray());
@@ -28,7 +28,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await PostJsonAsync("/v1/echo", """{"message":"hi","big":"9007199254740993","color":"COLOR_BLUE","item":{"id":"i1","count":"5","created":"2024-01-02T03:04:05Z"},"wait":"1.5s","maybe":7,"flag":true,"data":"AQID"}""");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("hi", json.GetProperty("message").GetString());
         Assert.Equal("9007199254740993", json.GetProperty("big").GetString());
         Assert.Equal("COLOR_BLUE", json.GetProperty("color").GetString());
@@ -47,7 +47,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.PostAsync("/v1/echo", new ByteArrayContent([]));
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.False(json.TryGetProperty("message", out _));
     }
 
@@ -57,7 +57,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.GetAsync("/v1/echo/hello%20world?labels=a&labels=b&item.id=i7&item.count=-12&color=2&big=123&flag=true&data=-_8&maybe=3&wait=2s");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("hello world", json.GetProperty("message").GetString());
         Assert.Equal(["a", "b"], json.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal("i7", json.GetProperty("item").GetProperty("id").GetString());
@@ -76,7 +76,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.GetAsync("/v1/echo/x?responseSize=2");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("AAA=", json.GetProperty("payload").GetString());
     }
 
@@ -86,7 +86,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.GetAsync("/v1/items/it%2F42?item.count=3");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("it/42", json.GetProperty("item").GetProperty("id").GetString());
         Assert.Equal("3", json.GetProperty("item").GetProperty("count").GetString());
     }
@@ -108,7 +108,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.SendAsync(request);
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("m1", json.GetProperty("message").GetString());
         Assert.Equal("body-id", json.GetProperty("item").GetProperty("id").GetString());
         Assert.Equal("77", json.GetProperty("item").GetProperty("count").GetString());
@@ -121,7 +121,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.GetAsync("/v1/echo/m2/item?item.id=only");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("only", json.GetProperty("id").GetString());
         Assert.False(json.TryGetProperty("message", out _));
     }
@@ -132,7 +132,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await PostJsonAsync("/v1/echo/job7:cancel", "{}");
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertStatus(HttpStatusCode.OK, response, json);
         Assert.Equal("cancelled job7", json.GetProperty("message").GetString());
     }
 
@@ -220,6 +220,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("h1", response.Headers.GetValues("x-head").Single());
+        Assert.Equal("AQI=", response.Headers.GetValues("x-data-bin").Single());
         Assert.Equal("t1", response.Headers.GetValues("grpc-trailer-x-tail").Single());
     }
 
@@ -241,7 +242,7 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.SendAsync(request);
         var json = await ReadJsonAsync(response);
 
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        AssertStatus(HttpStatusCode.GatewayTimeout, response, json);
         Assert.Equal(4, json.GetProperty("code").GetInt32());
     }
 
@@ -350,6 +351,9 @@ public sealed class RestFaceTests(TestServer server) : IClassFixture<TestServer>
         using var response = await _client.GetAsync("/v1/echo/still-here");
         Assert.Equal("still-here", (await ReadJsonAsync(response)).GetProperty("message").GetString());
     }
+
+    private static void AssertStatus(HttpStatusCode expected, HttpResponseMessage response, JsonElement json) =>
+        Assert.True(expected == response.StatusCode, $"Expected {expected}, got {response.StatusCode}: {json}");
 
     private static async Task AssertBadRequestAsync(HttpResponseMessage response, string field, string descriptionPart)
     {

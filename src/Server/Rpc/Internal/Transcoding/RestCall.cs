@@ -34,9 +34,13 @@ internal sealed class RestCall(RestRoute route, string[] pathValues, int maxRece
         }
 
         using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadlineSource.CancelAfter(timeout);
+        // Timers tick in whole milliseconds and may fire just before DateTime.UtcNow reaches the deadline;
+        // the pipeline tells DEADLINE_EXCEEDED from other cancellations by the clock, so fire a little late, never early.
+        deadlineSource.CancelAfter(timeout + TimerSlack);
         await dispatcher.RunCallAsync(http, route.Method, RpcFace.Rest, transport, deadline, deadlineSource.Token);
     }
+
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(2);
 
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 }

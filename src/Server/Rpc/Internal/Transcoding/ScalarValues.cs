@@ -58,8 +58,14 @@ internal static class ScalarValues
                     ? number.ToString(System.Globalization.CultureInfo.InvariantCulture)
                     : Quote(value);
             case FieldType.Bytes:
-                // Base64url (RFC 4648 §5) is common in URLs; the parser takes standard base64.
-                return Quote(value.Replace('-', '+').Replace('_', '/'));
+                // Base64url (RFC 4648 §5), often unpadded, is common in URLs; the parser takes padded standard base64.
+                var base64 = value.Replace('-', '+').Replace('_', '/');
+                return Quote((base64.Length % 4) switch
+                {
+                    2 => base64 + "==",
+                    3 => base64 + "=",
+                    _ => base64,
+                });
             default:
                 // Numbers as strings are valid proto3 JSON for every numeric type (and the only form for NaN, Infinity).
                 return Quote(value);
