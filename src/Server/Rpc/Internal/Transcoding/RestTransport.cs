@@ -18,8 +18,6 @@ internal sealed class RestTransport(HttpContext http, RestRoute route, string[] 
 
     private const string TrailerHeaderPrefix = "grpc-trailer-";
 
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
-
     private bool _requestRead;
     private bool _streamStarted;
     private bool _headersWritten;
@@ -55,8 +53,8 @@ internal sealed class RestTransport(HttpContext http, RestRoute route, string[] 
             StartStream();
         }
 
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(FormatResponse(message)), cancellationToken);
-        await response.Body.WriteAsync(NewLine, cancellationToken);
+        // One write per line: a line never reaches the caller in pieces.
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(FormatResponse(message) + "\n"), cancellationToken);
         if (flush)
         {
             await response.Body.FlushAsync(cancellationToken);
