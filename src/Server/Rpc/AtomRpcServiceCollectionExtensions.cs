@@ -1,5 +1,6 @@
 using System.Reflection;
 using Atom.Server.Rpc.Internal;
+using Atom.Server.Rpc.Internal.Transcoding;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace Atom.Server.Rpc;
 /// <summary>Registers the RPC runtime and services.</summary>
 public static class AtomRpcServiceCollectionExtensions
 {
-    /// <summary>Adds the RPC runtime: the dispatcher, the built-in interceptors and the service registry.</summary>
+    /// <summary>Adds the RPC runtime: the dispatcher, the built-in interceptors, the service registry and the REST face (google.api.http, /openapi.json).</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The service collection.</returns>
@@ -26,6 +27,7 @@ public static class AtomRpcServiceCollectionExtensions
         services.TryAddSingleton<LoggingInterceptor>();
         services.TryAddSingleton<ExceptionMappingInterceptor>();
         services.TryAddSingleton(BuildRegistry);
+        services.TryAddSingleton<IRestFace, RestFace>();
         return services;
     }
 

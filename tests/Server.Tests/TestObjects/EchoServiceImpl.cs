@@ -22,10 +22,48 @@ public sealed class EchoServiceImpl : EchoServiceBase
                 : new RpcException(new Status((StatusCode)request.FailWithCode, "asked to fail"));
         }
 
-        var response = new EchoResponse { Message = request.Message, Item = request.Item, Payload = ByteString.CopyFrom(new byte[request.ResponseSize]) };
+        if (request.Headers.Count > 0)
+        {
+            var headers = new Metadata();
+            foreach (var (key, value) in request.Headers)
+            {
+                if (Metadata.IsBinaryKey(key))
+                {
+                    headers.Add(key, Convert.FromBase64String(value));
+                }
+                else
+                {
+                    headers.Add(key, value);
+                }
+            }
+
+            await context.WriteResponseHeadersAsync(headers);
+        }
+
+        foreach (var (key, value) in request.Trailers)
+        {
+            context.ResponseTrailers.Add(key, value);
+        }
+
+        var response = new EchoResponse
+        {
+            Message = request.Message,
+            Item = request.Item,
+            Payload = ByteString.CopyFrom(new byte[request.ResponseSize]),
+            Color = request.Color,
+            Big = request.Big,
+            Data = request.Data,
+            Wait = request.Wait,
+            Maybe = request.Maybe,
+            Flag = request.Flag,
+            EchoHeader = context.RequestHeaders.GetValue("x-echo") ?? string.Empty,
+        };
         response.Labels.AddRange(request.Labels);
         return response;
     }
+
+    public override Task<EchoResponse> Cancel(EchoRequest request, ServerCallContext context) =>
+        Task.FromResult(new EchoResponse { Message = "cancelled " + request.Message });
 
     public override async Task Count(CountRequest request, IAsyncStreamWriter<EchoResponse> responses, ServerCallContext context)
     {
@@ -37,6 +75,11 @@ public sealed class EchoServiceImpl : EchoServiceBase
             }
 
             await responses.WriteAsync(new EchoResponse { Message = $"#{i}", Index = i });
+        }
+
+        if (request.FailWithCode != 0)
+        {
+            throw new RpcException(new Status((StatusCode)request.FailWithCode, "asked to fail mid-stream"));
         }
     }
 
