@@ -80,7 +80,12 @@ public sealed class ServerCallContext
 
     internal bool HasResponseTrailers => _responseTrailers is { Count: > 0 };
 
-    internal bool DeadlinePassed => Deadline != DateTime.MaxValue && DateTime.UtcNow >= Deadline;
+    /// <summary>
+    /// Whether the deadline has passed. The call's token is cancelled by the caller or by the deadline timer;
+    /// when it is cancelled and the caller did not abort, the timer fired (timers may fire a tick before the clock agrees).
+    /// </summary>
+    internal bool DeadlineExceeded => Deadline != DateTime.MaxValue
+        && (DateTime.UtcNow >= Deadline || (CancellationToken.IsCancellationRequested && !HttpContext.RequestAborted.IsCancellationRequested));
 
     /// <summary>Sends the response headers now, with extra metadata. Only before the first response message.</summary>
     /// <param name="headers">Headers to send.</param>

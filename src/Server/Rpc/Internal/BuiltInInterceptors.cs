@@ -51,7 +51,7 @@ internal sealed class ExceptionMappingInterceptor(IOptions<AtomRpcOptions> optio
         {
             await next(context);
         }
-        catch (Exception ex) when (ex is not RpcException || context.DeadlinePassed)
+        catch (Exception ex) when (ex is not RpcException || context.DeadlineExceeded)
         {
             throw ExceptionMapping.ToRpcException(ex, context, options.Value, logger);
         }

@@ -8,7 +8,7 @@ internal static partial class ExceptionMapping
 {
     public static RpcException ToRpcException(Exception exception, ServerCallContext context, AtomRpcOptions options, ILogger logger)
     {
-        if (context.DeadlinePassed && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        if (context.DeadlineExceeded && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             return new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline exceeded."));
         }

@@ -45,8 +45,56 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         return next(http);
     }
 
-    /// <summary>Runs a call on any face and ends it; shared by the gRPC faces and REST.</summary>
-    internal async Task RunCallAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, DateTime deadline, CancellationToken token)
+    /// <summary>
+    /// Runs a call on any face and ends it; shared by the gRPC faces and REST. A timeout (from grpc-timeout)
+    /// becomes the call's deadline: its token is cancelled then, and the call ends with DEADLINE_EXCEEDED.
+    /// </summary>
+    internal async Task RunCallAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, TimeSpan? timeout)
+    {
+        if (timeout is null || timeout.Value >= MaxTimer)
+        {
+            await RunCallAsync(http, method, face, transport, DateTime.MaxValue, http.RequestAborted);
+            return;
+        }
+
+        if (timeout.Value <= TimeSpan.Zero)
+        {
+            // grpc-js rounds a nearly spent deadline down to "0m": it has expired on arrival, and the handler never runs.
+            var expired = AtomErrors.Exception(StatusCode.DeadlineExceeded, ErrorReason.DeadlineExceeded, "Deadline exceeded: the call's deadline had passed on arrival.");
+            await transport.CompleteAsync(expired.Status, expired.Trailers);
+            return;
+        }
+
+        using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadlineSource.CancelAfter(timeout.Value);
+        await RunCallAsync(http, method, face, transport, DateTime.UtcNow + timeout.Value, deadlineSource.Token);
+    }
+
+    /// <summary>Reads grpc-timeout: false when it is present but malformed.</summary>
+    internal static bool TryReadTimeout(HttpRequest request, out TimeSpan? timeout)
+    {
+        timeout = null;
+        var header = request.Headers[GrpcProtocol.TimeoutHeader];
+        if (header.Count == 0)
+        {
+            return true;
+        }
+
+        if (!GrpcTimeout.TryParse(header.ToString(), out var value))
+        {
+            return false;
+        }
+
+        timeout = value;
+        return true;
+    }
+
+    /// <summary>The error for a malformed grpc-timeout; the code differs by face (INTERNAL on gRPC, as grpc-go; INVALID_ARGUMENT on REST).</summary>
+    internal static RpcException MalformedTimeout(HttpRequest request, StatusCode code) => new(code,
+        $"Malformed grpc-timeout '{request.Headers[GrpcProtocol.TimeoutHeader]}': expected at most 8 digits and a unit (H, M, S, m, u, n).",
+        AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.TimeoutHeader)));
+
+    private async Task RunCallAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, DateTime deadline, CancellationToken token)
     {
         var context = new ServerCallContext(http, method, face, transport, deadline, token);
         Status status;
@@ -113,29 +161,11 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
             return;
         }
 
-        var deadline = DateTime.MaxValue;
-        var timeoutHeader = request.Headers[GrpcProtocol.TimeoutHeader];
-        TimeSpan timeout = default;
-        if (timeoutHeader.Count > 0)
+        if (!TryReadTimeout(request, out var timeout))
         {
-            if (!GrpcTimeout.TryParse(timeoutHeader.ToString(), out timeout))
-            {
-                // As grpc-go does: a malformed timeout is a malformed request, not "no deadline".
-                await CompleteEarlyAsync(http, face, encoding, new RpcException(StatusCode.Internal,
-                    $"Malformed grpc-timeout '{timeoutHeader}': expected at most 8 digits and a unit (H, M, S, m, u, n).",
-                    AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.TimeoutHeader))));
-                return;
-            }
-
-            if (timeout <= TimeSpan.Zero)
-            {
-                // Already expired ("0m"): a handler that never awaits would otherwise finish with OK.
-                await CompleteEarlyAsync(http, face, encoding, AtomErrors.Exception(StatusCode.DeadlineExceeded, ErrorReason.DeadlineExceeded,
-                    $"Deadline exceeded: grpc-timeout '{timeoutHeader}' had expired on arrival."));
-                return;
-            }
-
-            deadline = timeout >= MaxTimer ? DateTime.MaxValue : DateTime.UtcNow + timeout;
+            // As grpc-go does: a malformed timeout is a malformed request, not "no deadline".
+            await CompleteEarlyAsync(http, face, encoding, MalformedTimeout(request, StatusCode.Internal));
+            return;
         }
 
         if (method.Method.Type is MethodType.ClientStreaming or MethodType.DuplexStreaming)
@@ -173,15 +203,7 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         }
 
         var transport = new GrpcTransport(http, input, face, _options, encoding) { ResponseCompression = _options.ResponseCompression };
-        if (deadline == DateTime.MaxValue)
-        {
-            await RunCallAsync(http, method, face, transport, deadline, http.RequestAborted);
-            return;
-        }
-
-        using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadlineSource.CancelAfter(timeout);
-        await RunCallAsync(http, method, face, transport, deadline, deadlineSource.Token);
+        await RunCallAsync(http, method, face, transport, timeout);
     }
 
     private static Task MethodNotAllowedAsync(HttpContext http)

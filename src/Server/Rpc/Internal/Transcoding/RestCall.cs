@@ -10,39 +10,15 @@ internal sealed class RestCall(RestRoute route, string[] pathValues, int maxRece
 {
     public async Task ExecuteAsync(HttpContext http, RpcDispatcher dispatcher)
     {
-        var deadline = DateTime.MaxValue;
-        var timeout = TimeSpan.Zero;
-        var timeoutHeader = http.Request.Headers[GrpcProtocol.TimeoutHeader];
-        if (timeoutHeader.Count > 0)
+        if (!RpcDispatcher.TryReadTimeout(http.Request, out var timeout))
         {
-            if (!GrpcTimeout.TryParse(timeoutHeader.ToString(), out timeout))
-            {
-                await RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status400BadRequest, new RpcException(StatusCode.InvalidArgument,
-                    $"Malformed grpc-timeout '{timeoutHeader}': expected at most 8 digits and a unit (H, M, S, m, u, n).",
-                    AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.TimeoutHeader))));
-                return;
-            }
-
-            deadline = timeout >= MaxTimer ? DateTime.MaxValue : DateTime.UtcNow + timeout;
-        }
-
-        var transport = new RestTransport(http, route, pathValues, maxReceiveMessageSize);
-        if (deadline == DateTime.MaxValue)
-        {
-            await dispatcher.RunCallAsync(http, route.Method, RpcFace.Rest, transport, deadline, http.RequestAborted);
+            await RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status400BadRequest, RpcDispatcher.MalformedTimeout(http.Request, StatusCode.InvalidArgument));
             return;
         }
 
-        using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        // Timers tick in whole milliseconds and may fire just before DateTime.UtcNow reaches the deadline;
-        // the pipeline tells DEADLINE_EXCEEDED from other cancellations by the clock, so fire a little late, never early.
-        deadlineSource.CancelAfter(timeout + TimerSlack);
-        await dispatcher.RunCallAsync(http, route.Method, RpcFace.Rest, transport, deadline, deadlineSource.Token);
+        var transport = new RestTransport(http, route, pathValues, maxReceiveMessageSize);
+        await dispatcher.RunCallAsync(http, route.Method, RpcFace.Rest, transport, timeout);
     }
-
-    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(2);
-
-    private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 }
 
 /// <summary>A path that has routes, but none for the request's HTTP method: 405 with Allow.</summary>
