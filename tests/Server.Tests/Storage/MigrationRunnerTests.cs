@@ -67,9 +67,7 @@ public sealed class MigrationRunnerTests
     [MemberData(nameof(StoreProvider.Both), MemberType = typeof(StoreProvider))]
     public async Task The_audit_log_is_append_only(string provider)
     {
-        var (options, dataDir) = await StoreProvider.CreateAsync(provider);
-        await using var database = AtomDatabase.Create(options, dataDir);
-        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        await using var database = await StoreProvider.CreateMigratedAsync(provider);
         await database.InTenantAsync("t1", (c, t) => c.ExecuteAsync(
             "INSERT INTO audit_events (tenant_id, occurred_at, actor, action) VALUES ('t1', 1, 'system', 'test')", transaction: t));
 
@@ -83,9 +81,7 @@ public sealed class MigrationRunnerTests
     [Fact]
     public async Task Sqlite_runs_in_wal_mode_with_foreign_keys()
     {
-        var (options, dataDir) = await StoreProvider.CreateAsync("sqlite");
-        await using var database = AtomDatabase.Create(options, dataDir);
-        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        await using var database = await StoreProvider.CreateMigratedAsync("sqlite");
         await using var connection = await database.OpenAsync();
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));

@@ -11,9 +11,7 @@ public sealed class RowLevelSecurityTests
     [Fact]
     public async Task A_query_without_a_tenant_filter_sees_only_its_tenant()
     {
-        var (options, dataDir) = await StoreProvider.CreateAsync("postgres");
-        await using var database = AtomDatabase.Create(options, dataDir);
-        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        await using var database = await StoreProvider.CreateMigratedAsync("postgres");
         await database.AsPlatformAsync((c, t) => c.ExecuteAsync(
             "INSERT INTO tenants (id, tenant_id, name, display_name, created_at) VALUES ('a', 'a', 'alpha', 'Alpha', 0), ('b', 'b', 'beta', 'Beta', 0)", transaction: t));
 
@@ -27,9 +25,7 @@ public sealed class RowLevelSecurityTests
     [Fact]
     public async Task A_tenant_cannot_write_a_row_of_another_tenant()
     {
-        var (options, dataDir) = await StoreProvider.CreateAsync("postgres");
-        await using var database = AtomDatabase.Create(options, dataDir);
-        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        await using var database = await StoreProvider.CreateMigratedAsync("postgres");
 
         var error = await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => database.InTenantAsync("a", (c, t) => c.ExecuteAsync(
             "INSERT INTO audit_events (tenant_id, occurred_at, actor, action) VALUES ('b', 0, 'x', 'forged')", transaction: t)));
@@ -39,9 +35,7 @@ public sealed class RowLevelSecurityTests
     [Fact]
     public async Task Without_a_tenant_a_transaction_sees_nothing()
     {
-        var (options, dataDir) = await StoreProvider.CreateAsync("postgres");
-        await using var database = AtomDatabase.Create(options, dataDir);
-        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        await using var database = await StoreProvider.CreateMigratedAsync("postgres");
         await database.AsPlatformAsync((c, t) => c.ExecuteAsync(
             "INSERT INTO tenants (id, tenant_id, name, display_name, created_at) VALUES ('a', 'a', 'alpha', 'Alpha', 0)", transaction: t));
 

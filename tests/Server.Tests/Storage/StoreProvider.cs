@@ -1,4 +1,6 @@
 using Atom.Server.Storage;
+using Atom.Server.Storage.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
 using Atom.Server.Tests.Infrastructure;
 
 namespace Atom.Server.Tests.Storage;
@@ -15,6 +17,15 @@ public static class StoreProvider
             ? new StorageOptions { Provider = "postgres", ConnectionString = await PostgresServer.CreateDatabaseAsync() }
             : new StorageOptions { Provider = "sqlite" };
         return (options, dataDir);
+    }
+
+    /// <summary>A fresh store of the provider with every migration applied.</summary>
+    public static async Task<AtomDatabase> CreateMigratedAsync(string provider)
+    {
+        var (options, dataDir) = await CreateAsync(provider);
+        var database = AtomDatabase.Create(options, dataDir);
+        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        return database;
     }
 
     /// <summary>The --Atom:Storage arguments that point a whole server at the same store.</summary>

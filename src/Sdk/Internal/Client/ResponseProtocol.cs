@@ -25,7 +25,7 @@ internal static class ResponseProtocol
 
             foreach (var value in values)
             {
-                Add(metadata, key, value);
+                MetadataCodec.AddHeaderValue(metadata, key, value);
             }
         }
 
@@ -87,7 +87,7 @@ internal static class ResponseProtocol
                 default:
                     if (!GrpcProtocol.IsReservedHeader(key) && IsValidKey(key))
                     {
-                        Add(trailers, key, value);
+                        MetadataCodec.AddHeaderValue(trailers, key, value);
                     }
 
                     break;
@@ -130,45 +130,6 @@ internal static class ResponseProtocol
         return ex;
     }
 
-    private static void Add(Metadata metadata, string key, string value)
-    {
-        if (Metadata.IsBinaryKey(key))
-        {
-            // Peers differ on padding, and a comma may join several values of one key.
-            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (TryDecodeBase64(part, out var bytes))
-                {
-                    metadata.Add(key, bytes);
-                }
-            }
-        }
-        else if (IsPrintableAscii(value))
-        {
-            metadata.Add(key, value);
-        }
-    }
-
-    private static bool TryDecodeBase64(string value, out byte[] bytes)
-    {
-        var padded = (value.Length % 4) switch
-        {
-            2 => value + "==",
-            3 => value + "=",
-            _ => value,
-        };
-        try
-        {
-            bytes = Convert.FromBase64String(padded);
-            return true;
-        }
-        catch (FormatException)
-        {
-            bytes = [];
-            return false;
-        }
-    }
-
     private static bool IsValidKey(string key)
     {
         foreach (var c in key)
@@ -180,18 +141,5 @@ internal static class ResponseProtocol
         }
 
         return key.Length > 0;
-    }
-
-    private static bool IsPrintableAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c < 0x20 || c > 0x7E)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -25,21 +25,7 @@ internal static class HeaderMapping
                     continue;
                 }
 
-                if (Metadata.IsBinaryKey(key))
-                {
-                    // Peers differ on padding, and a comma may join several values of one key.
-                    foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                    {
-                        if (TryDecodeBase64(part, out var bytes))
-                        {
-                            metadata.Add(key, bytes);
-                        }
-                    }
-                }
-                else if (IsPrintableAscii(value))
-                {
-                    metadata.Add(key, value);
-                }
+                MetadataCodec.AddHeaderValue(metadata, key, value);
             }
         }
 
@@ -51,26 +37,6 @@ internal static class HeaderMapping
         foreach (var entry in metadata)
         {
             headers.Append(entry.Key, entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes) : entry.Value);
-        }
-    }
-
-    public static bool TryDecodeBase64(string value, out byte[] bytes)
-    {
-        var padded = (value.Length % 4) switch
-        {
-            2 => value + "==",
-            3 => value + "=",
-            _ => value,
-        };
-        bytes = [];
-        try
-        {
-            bytes = Convert.FromBase64String(padded);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
         }
     }
 
@@ -89,18 +55,5 @@ internal static class HeaderMapping
         }
 
         return false;
-    }
-
-    private static bool IsPrintableAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c < 0x20 || c > 0x7E)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
