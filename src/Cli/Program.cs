@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Atom.Cli;
+using Atom.Cli.Commands;
+
+// atom: the command line for Atom. Exit codes are documented in ExitCodes.
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // The first Ctrl+C cancels the call cleanly (the server sees the cancellation); a second one kills.
+    if (!interrupted.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    }
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    interrupted.Cancel();
+});
+
+var options = new GlobalOptions();
+var runner = new CommandRunner(options, interrupted.Token);
+var root = new RootCommand("atom: call and inspect an Atom server (or any gRPC server with the same contracts)")
+{
+    CallCommand.Create(runner),
+    DescribeCommand.Create(runner),
+    ServerCommand.Create(runner),
+};
+options.AddTo(root);
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine("error: " + error.Message);
+    }
+
+    Console.Error.WriteLine("Run 'atom --help' for usage.");
+    return ExitCodes.Usage;
+}
+
+// Ctrl+C is ours (above), so the parser's own handler and its forced-exit timeout stay off.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupted.Token);
