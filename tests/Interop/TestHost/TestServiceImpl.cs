@@ -6,7 +6,7 @@ using Grpc.Testing;
 namespace Atom.Interop.TestHost;
 
 /// <summary>grpc.testing.TestService as gRPC's interop test descriptions define the server's side.</summary>
-public sealed class TestServiceImpl : TestServiceBase
+public class TestServiceImpl : TestServiceBase
 {
     private const string EchoInitialKey = "x-grpc-test-echo-initial";
     private const string EchoTrailingKey = "x-grpc-test-echo-trailing-bin";
