@@ -30,7 +30,8 @@ var root = new RootCommand("atom: call and inspect an Atom server (or any gRPC s
 };
 options.AddTo(root);
 
-var parsed = root.Parse(args);
+// '@file' is a response file to System.CommandLine by default; here '-d @file' and '-d @-' mean request data.
+var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (parsed.Errors.Count > 0)
 {
     foreach (var error in parsed.Errors)
