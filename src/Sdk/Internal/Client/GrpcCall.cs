@@ -14,7 +14,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     where TResponse : class, IMessage<TResponse>
 {
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue - 1);
-    private static readonly Metadata NoMetadata = new();
+    // Metadata is mutable: every call gets its own empty instance.
+    private static Metadata NoMetadata => new();
 
     private readonly AtomChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
