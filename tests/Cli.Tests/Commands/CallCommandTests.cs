@@ -177,8 +177,8 @@ public sealed class CallCommandTests(CliServer server)
         Assert.Equal("METHOD_NOT_FOUND", info.GetProperty("reason").GetString());
     }
 
-    // A method the CLI knows from the SDK but this server does not serve (grpc.reflection.v1alpha today),
-    // found by comparing 'describe' with 'server info' so the test survives new services being added.
+    // A method the CLI knows from the SDK but this server does not serve (CliServer.WithheldService),
+    // found by comparing 'describe' with 'server info'.
     private async Task<string> UnservedMethodAsync()
     {
         var known = await AtomCli.RunAsync(["describe", "-o", "json"]);

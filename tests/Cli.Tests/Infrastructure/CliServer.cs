@@ -4,6 +4,7 @@ using Atom.Grpc.Reflection.V1;
 using Atom.Server.Hosting;
 using Atom.Server.Rpc;
 using Microsoft.Extensions.DependencyInjection;
+using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Atom.Cli.Tests.Infrastructure;
 
@@ -43,9 +44,17 @@ public sealed class CliServer : IAsyncLifetime
             }
 
             services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder)));
+            Withhold(services, WithheldService);
         });
         await _server.StartAsync();
     }
+
+    /// <summary>
+    /// A service the CLI knows from the SDK that this server does not serve, so calling it shows the real
+    /// server's UNIMPLEMENTED / METHOD_NOT_FOUND. The server serves every SDK service once health and
+    /// reflection are in, so this one is taken out of the test server's registrations.
+    /// </summary>
+    public const string WithheldService = "grpc.reflection.v1alpha.ServerReflection";
 
     public async Task DisposeAsync()
     {
@@ -53,6 +62,18 @@ public sealed class CliServer : IAsyncLifetime
         {
             await _server.StopAsync();
             await _server.DisposeAsync();
+        }
+    }
+
+    private static void Withhold(IServiceCollection services, string serviceName)
+    {
+        // AddAtomService registers one singleton per service carrying its protobuf ServiceDescriptor.
+        var registrations = services
+            .Where(d => d.ImplementationInstance?.GetType().GetProperty("Descriptor")?.GetValue(d.ImplementationInstance) is ProtoServiceDescriptor s && s.FullName == serviceName)
+            .ToList();
+        foreach (var registration in registrations)
+        {
+            services.Remove(registration);
         }
     }
 }
