@@ -31,7 +31,8 @@ internal sealed class GlobalOptions
         Description = "A bearer token sent with every call [env: ATOM_TOKEN]",
         HelpName = "TOKEN",
         Recursive = true,
-        DefaultValueFactory = _ => NonEmpty(Environment.GetEnvironmentVariable("ATOM_TOKEN")),
+
+        // No DefaultValueFactory: help prints defaults, and a token must never show up in help output.
     };
 
     public Option<string> Output { get; } = new Option<string>("--output", "-o")
@@ -82,7 +83,7 @@ internal sealed class GlobalOptions
         var timeout = result.GetValue(Timeout);
         return new CliSettings(
             result.GetValue(Server) ?? DefaultServer,
-            NonEmpty(result.GetValue(Token)),
+            NonEmpty(result.GetValue(Token)) ?? NonEmpty(Environment.GetEnvironmentVariable("ATOM_TOKEN")),
             string.Equals(result.GetValue(Output), "json", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Table,
             timeout > 0 ? TimeSpan.FromSeconds(timeout) : null);
     }

@@ -22,7 +22,11 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 
 var options = new GlobalOptions();
 var runner = new CommandRunner(options, interrupted.Token);
-var root = new RootCommand("atom: call and inspect an Atom server (or any gRPC server with the same contracts)")
+var root = new RootCommand("""
+    atom: call and inspect an Atom server (or any gRPC server with the same contracts).
+    Exit codes: 0 ok, 1 the server returned an error, 2 usage error (arguments, unknown method, bad JSON),
+    3 server unreachable (UNAVAILABLE), 4 deadline exceeded, 130 interrupted (Ctrl+C).
+    """)
 {
     CallCommand.Create(runner),
     DescribeCommand.Create(runner),
