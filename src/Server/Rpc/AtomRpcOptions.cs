@@ -15,6 +15,12 @@ public sealed class AtomRpcOptions
     /// <summary>Gets or sets a value indicating whether unexpected exceptions' messages reach callers (development only).</summary>
     public bool EnableDetailedErrors { get; set; }
 
+    /// <summary>
+    /// Gets the fully qualified names of registered services not to expose, e.g. <c>grpc.reflection.v1alpha.ServerReflection</c>
+    /// to hide the old reflection protocol. A disabled service answers UNIMPLEMENTED like any unknown one.
+    /// </summary>
+    public IList<string> DisabledServices { get; } = [];
+
     /// <summary>Gets the interceptor types, outermost first; each is resolved once from DI or created with its dependencies.</summary>
     public IList<Type> Interceptors { get; } = [];
 }

@@ -84,7 +84,9 @@ public static class AtomRpcServiceCollectionExtensions
         };
         interceptors.AddRange(options.Interceptors.Select(t => (ServerInterceptor)(provider.GetService(t) ?? ActivatorUtilities.CreateInstance(provider, t))));
 
-        var registrations = provider.GetServices<ServiceRegistration>().ToList();
+        var registrations = provider.GetServices<ServiceRegistration>()
+            .Where(r => !options.DisabledServices.Contains(r.Descriptor.FullName, StringComparer.Ordinal))
+            .ToList();
         var methods = registrations.SelectMany(r => r.Methods).ToList();
         foreach (var method in methods)
         {

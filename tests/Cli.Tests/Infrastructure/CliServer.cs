@@ -1,0 +1,57 @@
+using Atom.Cli.Tests.TestObjects;
+using Atom.Server.Hosting;
+using Atom.Server.Rpc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Atom.Cli.Tests.Infrastructure;
+
+/// <summary>
+/// A real Atom server on loopback ports picked by the OS, for the CLI (a separate process) to call.
+/// One SDK service is disabled on it, so the CLI has something the real server answers UNIMPLEMENTED for.
+/// </summary>
+public sealed class CliServer : IAsyncLifetime
+{
+    private AtomServer? _server;
+
+    public AtomServer Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Gets the gRPC address as the CLI's --server takes it.</summary>
+    public string Address => Server.GrpcAddress.ToString().TrimEnd('/');
+
+    public async Task InitializeAsync()
+    {
+        string[] args =
+        [
+            "--Atom:GrpcUrl=http://127.0.0.1:0",
+            "--Atom:HttpUrl=http://127.0.0.1:0",
+            $"--Atom:DataDir={Path.Combine(Path.GetTempPath(), "atom-cli-test-" + Guid.NewGuid().ToString("N"))}",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Atom:Rpc:DisabledServices:0={WithheldService}",
+        ];
+        _server = AtomServer.Create(args, services => services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder))));
+        await _server.StartAsync();
+    }
+
+    /// <summary>
+    /// A service the CLI knows from the SDK that this server does not serve, so calling it shows the real
+    /// server's UNIMPLEMENTED / METHOD_NOT_FOUND. The server serves every SDK service once health and
+    /// reflection are in, so this one is turned off with Atom:Rpc:DisabledServices.
+    /// </summary>
+    public const string WithheldService = "grpc.reflection.v1alpha.ServerReflection";
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+            await _server.DisposeAsync();
+        }
+    }
+
+}
+
+[CollectionDefinition(Name)]
+public sealed class CliServerCollection : ICollectionFixture<CliServer>
+{
+    public const string Name = "cli server";
+}
