@@ -6,6 +6,7 @@ using Atom.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 
 namespace Atom.Server.Hosting;
 
@@ -64,8 +65,12 @@ public static class AtomServerServiceCollectionExtensions
     /// <returns>The application.</returns>
     public static WebApplication UseAtomServer(this WebApplication app)
     {
-        app.UseCors();
+        // Only browsers send Origin; CORS resolves its policy provider from a per-request DI scope, so other callers skip it.
+        app.UseWhen(http => http.Request.Headers.ContainsKey(HeaderNames.Origin), browser => browser.UseCors());
         app.UseAtomRpc();
+
+        // Routing only after the RPC middleware: calls never pay for endpoint matching they do not use.
+        app.UseRouting();
         app.MapAtomHealthz();
         return app;
     }

@@ -44,7 +44,7 @@ public static class AtomRpcServiceCollectionExtensions
         services.Add(new ServiceDescriptor(baseType, sp => sp.GetRequiredService<TService>(), lifetime));
         var bind = typeof(AtomRpcServiceCollectionExtensions).GetMethod(nameof(Bind), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(baseType);
         var (descriptor, methods) = ((ProtoServiceDescriptor, IReadOnlyList<ServerMethod>))bind.Invoke(null, null)!;
-        services.AddSingleton(new ServiceRegistration(descriptor, methods));
+        services.AddSingleton(new ServiceRegistration(descriptor, methods, lifetime));
         return services;
     }
 
@@ -87,6 +87,11 @@ public static class AtomRpcServiceCollectionExtensions
         var registrations = provider.GetServices<ServiceRegistration>()
             .Where(r => !options.DisabledServices.Contains(r.Descriptor.FullName, StringComparer.Ordinal))
             .ToList();
+        foreach (var method in registrations.Where(r => r.Lifetime == ServiceLifetime.Singleton).SelectMany(r => r.Methods))
+        {
+            method.SingletonProvider = provider;
+        }
+
         var methods = registrations.SelectMany(r => r.Methods).ToList();
         foreach (var method in methods)
         {
@@ -105,5 +110,5 @@ public static class AtomRpcServiceCollectionExtensions
         return new RpcServiceRegistry(registrations.Select(r => r.Descriptor), methods);
     }
 
-    private sealed record ServiceRegistration(ProtoServiceDescriptor Descriptor, IReadOnlyList<ServerMethod> Methods);
+    private sealed record ServiceRegistration(ProtoServiceDescriptor Descriptor, IReadOnlyList<ServerMethod> Methods, ServiceLifetime Lifetime);
 }

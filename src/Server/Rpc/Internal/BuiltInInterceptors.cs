@@ -8,14 +8,11 @@ namespace Atom.Server.Rpc.Internal;
 /// <summary>Logs every call with its face, status and duration. The outermost interceptor.</summary>
 internal sealed partial class LoggingInterceptor(ILogger<LoggingInterceptor> logger) : ServerInterceptor
 {
-    public override async Task InterceptAsync(ServerCallContext context, RpcCallHandler next)
-    {
-        if (!logger.IsEnabled(LogLevel.Debug))
-        {
-            await next(context);
-            return;
-        }
+    public override Task InterceptAsync(ServerCallContext context, RpcCallHandler next) =>
+        logger.IsEnabled(LogLevel.Debug) ? LogAsync(context, next) : next(context);
 
+    private async Task LogAsync(ServerCallContext context, RpcCallHandler next)
+    {
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -45,11 +42,27 @@ internal sealed partial class LoggingInterceptor(ILogger<LoggingInterceptor> log
 /// </summary>
 internal sealed class ExceptionMappingInterceptor(IOptions<AtomRpcOptions> options, ILogger<ExceptionMappingInterceptor> logger) : ServerInterceptor
 {
-    public override async Task InterceptAsync(ServerCallContext context, RpcCallHandler next)
+    public override Task InterceptAsync(ServerCallContext context, RpcCallHandler next)
+    {
+        Task call;
+        try
+        {
+            call = next(context);
+        }
+        catch (Exception ex) when (ex is not RpcException || context.DeadlineExceeded)
+        {
+            return Task.FromException(ExceptionMapping.ToRpcException(ex, context, options.Value, logger));
+        }
+
+        // Most calls complete without failing: no async machinery for them.
+        return call.IsCompletedSuccessfully ? Task.CompletedTask : MapAsync(call, context);
+    }
+
+    private async Task MapAsync(Task call, ServerCallContext context)
     {
         try
         {
-            await next(context);
+            await call;
         }
         catch (Exception ex) when (ex is not RpcException || context.DeadlineExceeded)
         {

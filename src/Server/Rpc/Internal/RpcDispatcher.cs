@@ -155,6 +155,8 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
 
         if (encoding is not null && encoding is not GrpcProtocol.IdentityEncoding and not GrpcProtocol.GzipEncoding)
         {
+            // The one response that must say which encodings the server reads.
+            http.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
             await CompleteEarlyAsync(http, face, null, new RpcException(StatusCode.Unimplemented,
                 $"grpc-encoding '{encoding}' is not supported; supported: {GrpcProtocol.SupportedEncodings}.",
                 AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.EncodingHeader))));

@@ -14,7 +14,22 @@ internal abstract class ServerMethod(IMethod method)
     /// <summary>Reads the request(s), calls the service and writes the response(s).</summary>
     public abstract Task HandleAsync(ServerCallContext context);
 
-    protected static TService Resolve<TService>(ServerCallContext context)
+    private object? _singleton;
+
+    /// <summary>
+    /// Gets or sets the root provider of a singleton service: its instance is resolved on the first call and
+    /// reused, so calls skip the per-request DI scope. (Not at start-up: services may depend on the registry.)
+    /// </summary>
+    public IServiceProvider? SingletonProvider { get; set; }
+
+    protected TService Resolve<TService>(ServerCallContext context)
         where TService : class
-        => context.RequestServices.GetRequiredService<TService>();
+    {
+        if (SingletonProvider is null)
+        {
+            return context.RequestServices.GetRequiredService<TService>();
+        }
+
+        return (TService)(_singleton ??= SingletonProvider.GetRequiredService<TService>());
+    }
 }

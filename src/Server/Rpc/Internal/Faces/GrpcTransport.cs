@@ -43,7 +43,6 @@ internal sealed class GrpcTransport : RpcTransport
             RpcFace.GrpcWebText => GrpcProtocol.WebTextContentTypeProto,
             _ => GrpcProtocol.ContentType,
         };
-        response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
     }
 
     public override bool ResponseStarted => _headersSent || _messageWritten;
