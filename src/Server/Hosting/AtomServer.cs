@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,9 @@ public sealed class AtomServer : IAsyncDisposable
     public static AtomServer Create(string[] args, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // Defaults below every other source (appsettings, Atom__ variables, --flags), so any of them can override.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultSettings });
         var options = builder.Configuration.GetSection(AtomServerOptions.Section).Get<AtomServerOptions>() ?? new AtomServerOptions();
         builder.Services.Configure<AtomServerOptions>(builder.Configuration.GetSection(AtomServerOptions.Section));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
@@ -65,6 +69,17 @@ public sealed class AtomServer : IAsyncDisposable
         // ConfigureKestrel runs while the host is built, so both endpoints exist by now.
         return new AtomServer(app, grpc!, http!);
     }
+
+    /// <summary>
+    /// Log levels by default: ASP.NET's per-request hosting logs are off, because with them on (at any level) hosting
+    /// creates an Activity and a log scope for every request, about 800 bytes; Atom logs calls in its own interceptor.
+    /// </summary>
+    private static readonly Dictionary<string, string?> DefaultSettings = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
+    };
 
     /// <summary>Starts listening.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>

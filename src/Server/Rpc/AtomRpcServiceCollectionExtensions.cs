@@ -25,7 +25,6 @@ public static class AtomRpcServiceCollectionExtensions
         }
 
         services.TryAddSingleton<LoggingInterceptor>();
-        services.TryAddSingleton<ExceptionMappingInterceptor>();
         services.TryAddSingleton(BuildRegistry);
         services.TryAddSingleton<IRestFace, RestFace>();
         return services;
@@ -80,7 +79,6 @@ public static class AtomRpcServiceCollectionExtensions
         var interceptors = new List<ServerInterceptor>
         {
             provider.GetRequiredService<LoggingInterceptor>(),
-            provider.GetRequiredService<ExceptionMappingInterceptor>(),
         };
         interceptors.AddRange(options.Interceptors.Select(t => (ServerInterceptor)(provider.GetService(t) ?? ActivatorUtilities.CreateInstance(provider, t))));
 

@@ -24,6 +24,7 @@ Console.WriteLine($"listening grpc={server.GrpcAddress.Port} http={server.HttpAd
 if (args.Contains("--report-allocations"))
 {
     var counter = server.Services.GetRequiredService<CallCounter>();
+    var sampler = args.Contains("--allocation-profile") ? new AllocationSampler() : null; // lives as long as the process
     _ = Task.Run(async () =>
     {
         var (calls, bytes) = (counter.Calls, GC.GetTotalAllocatedBytes(precise: true));
@@ -32,6 +33,17 @@ if (args.Contains("--report-allocations"))
             var (nowCalls, nowBytes) = (counter.Calls, GC.GetTotalAllocatedBytes(precise: true));
             var perCall = nowCalls > calls ? (nowBytes - bytes) / (nowCalls - calls) : 0;
             Console.WriteLine($"allocations calls={nowCalls - calls} bytes={nowBytes - bytes} bytes_per_call={perCall}");
+            if (sampler is not null)
+            {
+                var sampled = sampler.Top(100).Sum(p => p.Value);
+                foreach (var (type, sampledBytes) in sampler.Top(25))
+                {
+                    Console.WriteLine($"  {100.0 * sampledBytes / Math.Max(1, sampled),5:0.0}%  ~{(nowCalls > calls ? sampledBytes * perCall / Math.Max(1, sampled) : 0),4} B/call  {type}");
+                }
+
+                sampler.Reset();
+            }
+
             (calls, bytes) = (nowCalls, nowBytes);
         }
     });

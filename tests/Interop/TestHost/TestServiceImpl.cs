@@ -85,7 +85,15 @@ public class TestServiceImpl : TestServiceBase
         }
     }
 
-    private static Payload Payload(int size) => new() { Body = size == 0 ? ByteString.Empty : ByteString.CopyFrom(new byte[size]) };
+    // Payloads are zeros and never mutated, so one shared buffer serves every size up to it (no copy per call).
+    private static readonly byte[] Zeros = new byte[1024 * 1024];
+
+    private static Payload Payload(int size) => new()
+    {
+        Body = size == 0 ? ByteString.Empty
+            : size <= Zeros.Length ? UnsafeByteOperations.UnsafeWrap(Zeros.AsMemory(0, size))
+            : ByteString.CopyFrom(new byte[size]),
+    };
 
     private static Task SleepAsync(int intervalUs, CancellationToken cancellationToken) =>
         intervalUs > 0 ? Task.Delay(TimeSpan.FromMicroseconds(intervalUs), cancellationToken) : Task.CompletedTask;
@@ -100,6 +108,12 @@ public class TestServiceImpl : TestServiceBase
 
     private static async Task EchoMetadataAsync(ServerCallContext context)
     {
+        var headers = context.HttpContext.Request.Headers;
+        if (!headers.ContainsKey(EchoInitialKey) && !headers.ContainsKey(EchoTrailingKey))
+        {
+            return;
+        }
+
         var initial = context.RequestHeaders.Get(EchoInitialKey);
         if (initial is not null)
         {

@@ -49,25 +49,28 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
     /// Runs a call on any face and ends it; shared by the gRPC faces and REST. A timeout (from grpc-timeout)
     /// becomes the call's deadline: its token is cancelled then, and the call ends with DEADLINE_EXCEEDED.
     /// </summary>
-    internal async Task RunCallAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, TimeSpan? timeout)
+    internal Task RunCallAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, TimeSpan? timeout)
     {
         if (timeout is null || timeout.Value >= MaxTimer)
         {
-            await RunCallAsync(http, method, face, transport, DateTime.MaxValue, http.RequestAborted);
-            return;
+            return RunCallAsync(http, method, face, transport, DateTime.MaxValue, http.RequestAborted);
         }
 
         if (timeout.Value <= TimeSpan.Zero)
         {
             // grpc-js rounds a nearly spent deadline down to "0m": it has expired on arrival, and the handler never runs.
             var expired = AtomErrors.Exception(StatusCode.DeadlineExceeded, ErrorReason.DeadlineExceeded, "Deadline exceeded: the call's deadline had passed on arrival.");
-            await transport.CompleteAsync(expired.Status, expired.Trailers);
-            return;
+            return transport.CompleteAsync(expired.Status, expired.Trailers).AsTask();
         }
 
+        return RunWithDeadlineAsync(http, method, face, transport, timeout.Value);
+    }
+
+    private async Task RunWithDeadlineAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, TimeSpan timeout)
+    {
         using var deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadlineSource.CancelAfter(timeout.Value);
-        await RunCallAsync(http, method, face, transport, DateTime.UtcNow + timeout.Value, deadlineSource.Token);
+        deadlineSource.CancelAfter(timeout);
+        await RunCallAsync(http, method, face, transport, DateTime.UtcNow + timeout, deadlineSource.Token);
     }
 
     /// <summary>Reads grpc-timeout: false when it is present but malformed.</summary>
@@ -94,6 +97,10 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         $"Malformed grpc-timeout '{request.Headers[GrpcProtocol.TimeoutHeader]}': expected at most 8 digits and a unit (H, M, S, m, u, n).",
         AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.TimeoutHeader)));
 
+    /// <summary>
+    /// The pipeline's outer edge: whatever the interceptors and handler throw becomes the call's status here
+    /// (ExceptionMapping), once, and the status goes out through the face.
+    /// </summary>
     private async Task RunCallAsync(HttpContext http, ServerMethod method, RpcFace face, RpcTransport transport, DateTime deadline, CancellationToken token)
     {
         var context = new ServerCallContext(http, method, face, transport, deadline, token);
@@ -128,20 +135,19 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         }
     }
 
-    private async Task HandleGrpcAsync(HttpContext http, RpcFace face)
+    // Not async: on the common path it returns the call's task directly, so a call pays for no extra state machine.
+    private Task HandleGrpcAsync(HttpContext http, RpcFace face)
     {
         var request = http.Request;
         if (!HttpMethods.IsPost(request.Method))
         {
-            await MethodNotAllowedAsync(http);
-            return;
+            return MethodNotAllowedAsync(http);
         }
 
         if (face == RpcFace.Grpc && !HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
         {
-            await RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status426UpgradeRequired, AtomErrors.Exception(
+            return RpcJson.WriteHttpErrorAsync(http, StatusCodes.Status426UpgradeRequired, AtomErrors.Exception(
                 StatusCode.Internal, ErrorReason.UnsupportedMediaType, $"gRPC needs HTTP/2; this request is {request.Protocol}. Use the gRPC port, or gRPC-Web (application/grpc-web) over HTTP/1.1."));
-            return;
         }
 
         var encoding = request.Headers[GrpcProtocol.EncodingHeader].ToString();
@@ -149,25 +155,22 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
         var path = request.Path.Value ?? string.Empty;
         if (!registry.TryGetMethod(path, out var method))
         {
-            await CompleteEarlyAsync(http, face, encoding, UnknownMethod(path));
-            return;
+            return CompleteEarlyAsync(http, face, encoding, UnknownMethod(path));
         }
 
         if (encoding is not null && encoding is not GrpcProtocol.IdentityEncoding and not GrpcProtocol.GzipEncoding)
         {
             // The one response that must say which encodings the server reads.
             http.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
-            await CompleteEarlyAsync(http, face, null, new RpcException(StatusCode.Unimplemented,
+            return CompleteEarlyAsync(http, face, null, new RpcException(StatusCode.Unimplemented,
                 $"grpc-encoding '{encoding}' is not supported; supported: {GrpcProtocol.SupportedEncodings}.",
                 AtomErrors.Info(ErrorReason.InvalidHeader, ("header", GrpcProtocol.EncodingHeader))));
-            return;
         }
 
         if (!TryReadTimeout(request, out var timeout))
         {
             // As grpc-go does: a malformed timeout is a malformed request, not "no deadline".
-            await CompleteEarlyAsync(http, face, encoding, MalformedTimeout(request, StatusCode.Internal));
-            return;
+            return CompleteEarlyAsync(http, face, encoding, MalformedTimeout(request, StatusCode.Internal));
         }
 
         if (method.Method.Type is MethodType.ClientStreaming or MethodType.DuplexStreaming)
@@ -187,25 +190,27 @@ internal sealed partial class RpcDispatcher(RequestDelegate next, RpcServiceRegi
             bodySize.MaxRequestBodySize = null;
         }
 
-        PipeReader input;
         if (face == RpcFace.GrpcWebText)
         {
-            var decoded = await GrpcWebText.ReadBodyAsync(request.BodyReader, _options.MaxReceiveMessageSize, http.RequestAborted);
-            if (decoded.Error is not null)
-            {
-                await CompleteEarlyAsync(http, face, encoding, decoded.Error);
-                return;
-            }
-
-            input = PipeReader.Create(decoded.Body);
+            return HandleGrpcWebTextAsync(http, method, encoding, timeout);
         }
-        else
+
+        var transport = new GrpcTransport(http, request.BodyReader, face, _options, encoding) { ResponseCompression = _options.ResponseCompression };
+        return RunCallAsync(http, method, face, transport, timeout);
+    }
+
+    /// <summary>A text request is base64 as a whole: decode it, then run the call over the decoded bytes.</summary>
+    private async Task HandleGrpcWebTextAsync(HttpContext http, ServerMethod method, string? encoding, TimeSpan? timeout)
+    {
+        var decoded = await GrpcWebText.ReadBodyAsync(http.Request.BodyReader, _options.MaxReceiveMessageSize, http.RequestAborted);
+        if (decoded.Error is not null)
         {
-            input = request.BodyReader;
+            await CompleteEarlyAsync(http, RpcFace.GrpcWebText, encoding, decoded.Error);
+            return;
         }
 
-        var transport = new GrpcTransport(http, input, face, _options, encoding) { ResponseCompression = _options.ResponseCompression };
-        await RunCallAsync(http, method, face, transport, timeout);
+        var transport = new GrpcTransport(http, PipeReader.Create(decoded.Body), RpcFace.GrpcWebText, _options, encoding) { ResponseCompression = _options.ResponseCompression };
+        await RunCallAsync(http, method, RpcFace.GrpcWebText, transport, timeout);
     }
 
     private static Task MethodNotAllowedAsync(HttpContext http)

@@ -29,7 +29,7 @@ internal abstract class RpcTransport
     public abstract ValueTask CompleteAsync(Status status, Metadata? trailers);
 
     /// <summary>Reads the one request of a unary or server-streaming call.</summary>
-    public async ValueTask<T> ReadSingleMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
+    public virtual async ValueTask<T> ReadSingleMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
     {
         var message = await ReadMessageAsync(parser, cancellationToken)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Atom.Sdk;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Atom.Server.Rpc.Internal;
 
@@ -24,6 +23,12 @@ internal sealed partial class LoggingInterceptor(ILogger<LoggingInterceptor> log
             Log.CallFailed(logger, context.Method.FullName, context.Face, ex.StatusCode, ex.Status.Detail, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             throw;
         }
+        catch (Exception ex)
+        {
+            // Mapped to a status (and logged in full) at the pipeline's edge; here only the timing.
+            Log.CallThrew(logger, context.Method.FullName, context.Face, ex.GetType().Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw;
+        }
     }
 
     private static partial class Log
@@ -33,40 +38,8 @@ internal sealed partial class LoggingInterceptor(ILogger<LoggingInterceptor> log
 
         [LoggerMessage(21, LogLevel.Debug, "{Method} over {Face}: {StatusCode} '{Detail}' in {ElapsedMs:0.###} ms")]
         public static partial void CallFailed(ILogger logger, string method, RpcFace face, StatusCode statusCode, string detail, double elapsedMs);
-    }
-}
 
-/// <summary>
-/// Turns anything a handler throws into an <see cref="RpcException"/> with the right status, so the
-/// interceptors outside it (logging, metrics) see the status the caller will get.
-/// </summary>
-internal sealed class ExceptionMappingInterceptor(IOptions<AtomRpcOptions> options, ILogger<ExceptionMappingInterceptor> logger) : ServerInterceptor
-{
-    public override Task InterceptAsync(ServerCallContext context, RpcCallHandler next)
-    {
-        Task call;
-        try
-        {
-            call = next(context);
-        }
-        catch (Exception ex) when (ex is not RpcException || context.DeadlineExceeded)
-        {
-            return Task.FromException(ExceptionMapping.ToRpcException(ex, context, options.Value, logger));
-        }
-
-        // Most calls complete without failing: no async machinery for them.
-        return call.IsCompletedSuccessfully ? Task.CompletedTask : MapAsync(call, context);
-    }
-
-    private async Task MapAsync(Task call, ServerCallContext context)
-    {
-        try
-        {
-            await call;
-        }
-        catch (Exception ex) when (ex is not RpcException || context.DeadlineExceeded)
-        {
-            throw ExceptionMapping.ToRpcException(ex, context, options.Value, logger);
-        }
+        [LoggerMessage(22, LogLevel.Debug, "{Method} over {Face}: threw {ExceptionType} after {ElapsedMs:0.###} ms")]
+        public static partial void CallThrew(ILogger logger, string method, RpcFace face, string exceptionType, double elapsedMs);
     }
 }
