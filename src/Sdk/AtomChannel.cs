@@ -80,13 +80,14 @@ public sealed class AtomChannel : CallInvoker, IDisposable
     }
 
     /// <inheritdoc />
-    public override Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions? options = null)
+    public override AsyncUnaryCall<TResponse> Unary<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= DefaultCallOptions;
 
+        var deadline = Deadline(options);
         ReadOnlyMemory<byte> frame;
         try
         {
@@ -94,17 +95,16 @@ public sealed class AtomChannel : CallInvoker, IDisposable
         }
         catch (RpcException ex)
         {
-            return Task.FromException<TResponse>(ex);
+            return new GrpcCall<TRequest, TResponse>(this, method, options, deadline).FailUnary(ex);
         }
 
-        var deadline = Deadline(options);
         var policy = Options.RetryPolicy;
         if (!policy.Enabled || options.AllowRetries == false || (options.AllowRetries is null && !method.IsIdempotent))
         {
-            return new GrpcCall<TRequest, TResponse>(this, method, options, deadline, streaming: false).UnaryAsync(frame);
+            return new GrpcCall<TRequest, TResponse>(this, method, options, deadline).StartUnary(frame);
         }
 
-        return RetryingUnaryAsync(method, options, deadline, frame, policy);
+        return RetryingUnaryCall<TRequest, TResponse>.Start(this, method, options, deadline, frame, policy);
     }
 
     /// <inheritdoc />
@@ -115,7 +115,7 @@ public sealed class AtomChannel : CallInvoker, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= DefaultCallOptions;
         var frame = RequestFrames.Create(request, GrpcCall<TRequest, TResponse>.IsGzip(options), MaxSendMessageSize);
-        var call = new GrpcCall<TRequest, TResponse>(this, method, options, Deadline(options), streaming: true);
+        var call = new GrpcCall<TRequest, TResponse>(this, method, options, Deadline(options));
         call.StartServerStreaming(frame);
         return new AsyncServerStreamingCall<TResponse>(call, call.CreateState());
     }
@@ -185,58 +185,7 @@ public sealed class AtomChannel : CallInvoker, IDisposable
 
         options ??= DefaultCallOptions;
         _ = GrpcCall<TRequest, TResponse>.IsGzip(options);
-        return new GrpcCall<TRequest, TResponse>(this, method, options, Deadline(options), streaming: true);
-    }
-
-    private async Task<TResponse> RetryingUnaryAsync<TRequest, TResponse>(
-        Method<TRequest, TResponse> method, CallOptions options, DateTime? deadline, ReadOnlyMemory<byte> frame, RetryPolicy policy)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var call = new GrpcCall<TRequest, TResponse>(this, method, options, deadline, streaming: false);
-            var response = await call.RunUnaryAsync(frame).ConfigureAwait(false);
-            var status = call.FinalStatus!.Value;
-            if (status.StatusCode == StatusCode.OK
-                || attempt >= policy.MaxAttempts
-                || call.Committed
-                || !policy.RetryableStatusCodes.Contains(status.StatusCode)
-                || options.CancellationToken.IsCancellationRequested
-                || !TryGetRetryDelay(call.Trailers, policy, attempt - 1, out var delay)
-                || (deadline is { } d && DateTime.UtcNow + delay >= d))
-            {
-                return call.ResultOrThrow(response);
-            }
-
-            try
-            {
-                await Task.Delay(delay, options.CancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new RpcException(Status.DefaultCancelled);
-            }
-        }
-    }
-
-    /// <summary>The wait before a retry: the server's grpc-retry-pushback-ms when it sent one (negative: do not retry), else jittered backoff.</summary>
-    private static bool TryGetRetryDelay(Metadata trailers, RetryPolicy policy, int retries, out TimeSpan delay)
-    {
-        delay = default;
-        if (trailers.Count > 0 && trailers.GetValue("grpc-retry-pushback-ms") is { } pushback)
-        {
-            if (!int.TryParse(pushback, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
-            {
-                return false;
-            }
-
-            delay = TimeSpan.FromMilliseconds(ms);
-            return true;
-        }
-
-        delay = TimeSpan.FromTicks((long)(policy.Backoff(retries).Ticks * Random.Shared.NextDouble()));
-        return true;
+        return new GrpcCall<TRequest, TResponse>(this, method, options, Deadline(options));
     }
 
     private static DateTime? Deadline(CallOptions options)

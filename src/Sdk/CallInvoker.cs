@@ -5,14 +5,14 @@ namespace Atom.Sdk;
 /// <summary>Makes calls. <see cref="AtomChannel"/> is the real one; wrap it to intercept calls.</summary>
 public abstract class CallInvoker
 {
-    /// <summary>Makes a unary call.</summary>
+    /// <summary>Starts a unary call.</summary>
     /// <typeparam name="TRequest">The request type.</typeparam>
     /// <typeparam name="TResponse">The response type.</typeparam>
     /// <param name="method">The method.</param>
     /// <param name="request">The request.</param>
     /// <param name="options">Per-call settings.</param>
-    /// <returns>The response.</returns>
-    public abstract Task<TResponse> UnaryAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions? options = null)
+    /// <returns>The call: await it for the response.</returns>
+    public abstract AsyncUnaryCall<TResponse> Unary<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions? options = null)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>;
 

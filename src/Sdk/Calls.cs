@@ -7,6 +7,43 @@ namespace Atom.Sdk;
 /// <param name="Dispose">Releases the call, cancelling it when still running.</param>
 public sealed record CallState(Task<Metadata> ResponseHeadersAsync, Func<Status> GetStatus, Func<Metadata> GetTrailers, Action Dispose);
 
+/// <summary>
+/// A unary call: await it (or <see cref="ResponseAsync"/>) for the response; once it has finished, its headers, status and
+/// trailers are there too.
+/// </summary>
+/// <typeparam name="TResponse">The response type.</typeparam>
+/// <param name="responseAsync">Completes with the response.</param>
+/// <param name="state">The call's headers, status and trailers.</param>
+public sealed class AsyncUnaryCall<TResponse>(Task<TResponse> responseAsync, CallState state) : IDisposable
+{
+    /// <summary>Gets a task that completes with the response; a failed call throws <see cref="RpcException"/>.</summary>
+    public Task<TResponse> ResponseAsync { get; } = responseAsync;
+
+    /// <summary>Gets a task that completes with the response headers.</summary>
+    public Task<Metadata> ResponseHeadersAsync => state.ResponseHeadersAsync;
+
+    /// <summary>Gets the final status, once the call has finished.</summary>
+    /// <returns>The status.</returns>
+    public Status GetStatus() => state.GetStatus();
+
+    /// <summary>Gets the trailers, once the call has finished.</summary>
+    /// <returns>The trailers.</returns>
+    public Metadata GetTrailers() => state.GetTrailers();
+
+    /// <summary>Gets an awaiter for the response, so the call itself can be awaited.</summary>
+    /// <returns>The awaiter.</returns>
+    public System.Runtime.CompilerServices.TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
+
+    /// <summary>Configures how awaiting the response continues, as <see cref="Task.ConfigureAwait(bool)"/> does.</summary>
+    /// <param name="continueOnCapturedContext">Whether to continue on the captured context.</param>
+    /// <returns>The awaitable response.</returns>
+    public System.Runtime.CompilerServices.ConfiguredTaskAwaitable<TResponse> ConfigureAwait(bool continueOnCapturedContext) =>
+        ResponseAsync.ConfigureAwait(continueOnCapturedContext);
+
+    /// <summary>Releases the call, cancelling it if it is still running.</summary>
+    public void Dispose() => state.Dispose();
+}
+
 /// <summary>A server-streaming call: read responses with <c>await foreach</c>, directly on the call.</summary>
 /// <typeparam name="TResponse">The response type.</typeparam>
 /// <param name="responseStream">The response stream.</param>

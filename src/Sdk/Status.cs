@@ -11,6 +11,9 @@ public readonly record struct Status(StatusCode StatusCode, string Detail)
     /// <summary>The status of a call cancelled by its caller.</summary>
     public static readonly Status DefaultCancelled = new(StatusCode.Cancelled, "Call cancelled");
 
+    /// <summary>The status of a call disposed before it finished.</summary>
+    internal static readonly Status Disposed = new(StatusCode.Cancelled, "The call was disposed before it finished.");
+
     /// <inheritdoc />
     public override string ToString() => $"Status(StatusCode=\"{StatusCode}\", Detail=\"{Detail}\")";
 }

@@ -24,7 +24,7 @@ public sealed class AtomGeneratorTests
     {
         var content = AtomGenerator.Generate(Request("client")).File[0].Content;
 
-        Assert.Contains("Task<global::Demo.Things.V1.Thing> GetThingAsync(global::Demo.Things.V1.GetThingRequest request", content, StringComparison.Ordinal);
+        Assert.Contains("global::Atom.Sdk.AsyncUnaryCall<global::Demo.Things.V1.Thing> GetThingAsync(global::Demo.Things.V1.GetThingRequest request", content, StringComparison.Ordinal);
         Assert.Contains("AsyncServerStreamingCall<global::Demo.Things.V1.Thing> WatchThings(", content, StringComparison.Ordinal);
         Assert.Contains("AsyncClientStreamingCall<global::Demo.Things.V1.Thing, global::Demo.Things.V1.GetThingRequest> Upload(", content, StringComparison.Ordinal);
         Assert.Contains("AsyncDuplexStreamingCall<global::Demo.Things.V1.Thing.Types.Part, global::Demo.Things.V1.Thing> Sync(", content, StringComparison.Ordinal);

@@ -66,7 +66,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         Assert.Equal(trailing, call.GetTrailers().GetValueBytes("x-grpc-test-echo-trailing-bin"));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryCallAsync(new SimpleRequest { ResponseStatus = new EchoStatus { Code = 5, Message = "not ☺ here" } }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryCallAsync(new SimpleRequest { ResponseStatus = new EchoStatus { Code = 5, Message = "not ☺ here" } }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal("not ☺ here", error.Status.Detail);
     }
@@ -133,7 +133,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
         using var channel = AtomChannel.ForAddress(server.GrpcAddress, new AtomChannelOptions { RetryPolicy = new RetryPolicy { MaxAttempts = 3, InitialBackoff = TimeSpan.FromMilliseconds(10) } });
         var id = NewId();
         var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).CacheableUnaryCallAsync(new SimpleRequest(),
-            new CallOptions { Headers = new Metadata().Add("x-test-id", id).Add("x-fail-times", "10") }));
+            new CallOptions { Headers = new Metadata().Add("x-test-id", id).Add("x-fail-times", "10") }).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(3, FlakyTestService.Attempts[id]);
     }
@@ -145,13 +145,13 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
         var client = new TestServiceClient(channel);
 
         var id = NewId();
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryCallAsync(new SimpleRequest(), new CallOptions { Headers = new Metadata().Add("x-test-id", id).Add("x-fail-times", "2") }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryCallAsync(new SimpleRequest(), new CallOptions { Headers = new Metadata().Add("x-test-id", id).Add("x-fail-times", "2") }).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(1, FlakyTestService.Attempts[id]);
 
         var disallowed = NewId();
         await Assert.ThrowsAsync<RpcException>(() => client.CacheableUnaryCallAsync(new SimpleRequest(),
-            new CallOptions { AllowRetries = false, Headers = new Metadata().Add("x-test-id", disallowed).Add("x-fail-times", "2") }));
+            new CallOptions { AllowRetries = false, Headers = new Metadata().Add("x-test-id", disallowed).Add("x-fail-times", "2") }).ResponseAsync);
         Assert.Equal(1, FlakyTestService.Attempts[disallowed]);
 
         var optIn = NewId();
@@ -166,7 +166,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
         var id = NewId();
         var started = DateTime.UtcNow;
         var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).CacheableUnaryCallAsync(new SimpleRequest(),
-            new CallOptions { Deadline = DateTime.UtcNow.AddMilliseconds(300), Headers = new Metadata().Add("x-test-id", id).Add("x-fail-times", "10") }));
+            new CallOptions { Deadline = DateTime.UtcNow.AddMilliseconds(300), Headers = new Metadata().Add("x-test-id", id).Add("x-fail-times", "10") }).ResponseAsync);
         Assert.True(error.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded, error.ToString());
         Assert.True(FlakyTestService.Attempts[id] < 5);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4));
@@ -178,7 +178,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
         using var channel = AtomChannel.ForAddress(server.GrpcAddress, new AtomChannelOptions { MaxReceiveMessageSize = 1000 });
         var client = new TestServiceClient(channel);
         Assert.Equal(500, (await client.UnaryCallAsync(new SimpleRequest { ResponseSize = 500 })).Payload.Body.Length);
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryCallAsync(new SimpleRequest { ResponseSize = 2000 }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryCallAsync(new SimpleRequest { ResponseSize = 2000 }).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
 
         var stream = client.StreamingOutputCall(new StreamingOutputCallRequest { ResponseParameters = { new ResponseParameters { Size = 10 }, new ResponseParameters { Size = 5000 } } });
@@ -190,7 +190,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
     public async Task MaxReceiveMessageSize_DefaultIs4MiB()
     {
         using var channel = AtomChannel.ForAddress(server.GrpcAddress);
-        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).UnaryCallAsync(new SimpleRequest { ResponseSize = 4 * 1024 * 1024 + 1 }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).UnaryCallAsync(new SimpleRequest { ResponseSize = 4 * 1024 * 1024 + 1 }).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
 
@@ -204,7 +204,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
 
         using var channel = AtomChannel.ForAddress($"http://127.0.0.1:{port}");
         var client = new TestServiceClient(channel);
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.EmptyCallAsync(new Empty()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.EmptyCallAsync(new Empty()).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
 
         using var call = client.FullDuplexCall();
@@ -217,7 +217,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
     public async Task CancelledBeforeStart_IsCancelled()
     {
         using var channel = AtomChannel.ForAddress(server.GrpcAddress);
-        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty(), new CallOptions { CancellationToken = new CancellationToken(true) }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty(), new CallOptions { CancellationToken = new CancellationToken(true) }).ResponseAsync);
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
     }
 
@@ -225,7 +225,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
     public async Task DeadlineAlreadyPast_IsDeadlineExceeded()
     {
         using var channel = AtomChannel.ForAddress(server.GrpcAddress);
-        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty(), new CallOptions { Deadline = DateTime.UtcNow.AddSeconds(-1) }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty(), new CallOptions { Deadline = DateTime.UtcNow.AddSeconds(-1) }).ResponseAsync);
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
     }
 
@@ -242,7 +242,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
     public async Task HttpStatusWithoutGrpcStatus_MapsPerTheSpec(HttpStatusCode http, StatusCode expected)
     {
         using var channel = AtomChannel.ForAddress("http://example.invalid", new AtomChannelOptions { HttpHandler = new CannedHandler(http, "text/html"), DisposeHttpHandler = true, RetryPolicy = RetryPolicy.None });
-        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty()).ResponseAsync);
         Assert.Equal(expected, error.StatusCode);
     }
 
@@ -250,7 +250,7 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
     public async Task WrongContentType_IsInternal()
     {
         using var channel = AtomChannel.ForAddress("http://example.invalid", new AtomChannelOptions { HttpHandler = new CannedHandler(HttpStatusCode.OK, "text/html") });
-        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new TestServiceClient(channel).EmptyCallAsync(new Empty()).ResponseAsync);
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains("text/html", error.Status.Detail, StringComparison.Ordinal);
     }

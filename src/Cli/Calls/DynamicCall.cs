@@ -50,7 +50,8 @@ internal sealed class DynamicCall(CliContext context, CallInvoker invoker)
             case MethodType.Unary:
             {
                 var request = Parse<TRequest>(await source.ReadAllAsync(token).ConfigureAwait(false), source, line: null);
-                var response = await invoker.UnaryAsync(method, request, options).ConfigureAwait(false);
+                using var call = invoker.Unary(method, request, options);
+                var response = await call.ConfigureAwait(false);
                 await WriteAsync(context.Json(response)).ConfigureAwait(false);
                 break;
             }

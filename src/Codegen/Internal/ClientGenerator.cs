@@ -48,9 +48,9 @@ internal static class ClientGenerator
                 case "Unary":
                     w.Line("/// <param name=\"request\">The request.</param>")
                         .Line("/// <param name=\"options\">Deadline, headers, credentials and cancellation for this call.</param>")
-                        .Line("/// <returns>The response; failures throw <see cref=\"global::Atom.Sdk.RpcException\"/>.</returns>")
-                        .Line($"public global::System.Threading.Tasks.Task<{Response(method)}> {method.Name}Async({Request(method)} request, global::Atom.Sdk.CallOptions? options = null)")
-                        .Line($"    => Invoker.UnaryAsync({table}, request, options);");
+                        .Line("/// <returns>The call: await it for the response (failures throw <see cref=\"global::Atom.Sdk.RpcException\"/>); its headers, status and trailers are there too.</returns>")
+                        .Line($"public global::Atom.Sdk.AsyncUnaryCall<{Response(method)}> {method.Name}Async({Request(method)} request, global::Atom.Sdk.CallOptions? options = null)")
+                        .Line($"    => Invoker.Unary({table}, request, options);");
                     break;
                 case "ServerStreaming":
                     w.Line("/// <param name=\"request\">The request.</param>")

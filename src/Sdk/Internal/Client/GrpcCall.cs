@@ -21,9 +21,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
     private readonly DateTime? _deadline;
-    private readonly CancellationTokenSource? _cts;
+    private readonly CancellationTokenSource _cts;
     private readonly CancellationToken _token;
-    private readonly TaskCompletionSource<Metadata>? _headers;
+    private readonly TaskCompletionSource<Metadata> _headers;
     private CancellationTokenRegistration _callerRegistration;
     private HttpResponseMessage? _response;
     private PipeReader? _reader;
@@ -36,41 +36,36 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     private Task<bool>? _start;
     private StreamingRequestContent? _requestContent;
 
-    public GrpcCall(AtomChannel channel, Method<TRequest, TResponse> method, CallOptions options, DateTime? deadline, bool streaming)
+    public GrpcCall(AtomChannel channel, Method<TRequest, TResponse> method, CallOptions options, DateTime? deadline)
     {
         _channel = channel;
         _method = method;
         _options = options;
         _deadline = deadline;
 
-        // Unary calls without deadline or cancellation need no token source: the fast path stays allocation-light.
-        if (streaming || deadline is not null || options.CancellationToken.CanBeCanceled)
+        // Every call, unary ones too, owns a token source: disposing the call must reset its HTTP/2 stream even while
+        // the server has not answered yet, which only a token passed to SendAsync can do.
+        _cts = new CancellationTokenSource();
+        _token = _cts.Token;
+        if (options.CancellationToken.CanBeCanceled)
         {
-            _cts = new CancellationTokenSource();
-            _token = _cts.Token;
-            if (options.CancellationToken.CanBeCanceled)
-            {
-                _callerRegistration = options.CancellationToken.UnsafeRegister(static s => ((GrpcCall<TRequest, TResponse>)s!).CancelByCaller(), this);
-            }
+            _callerRegistration = options.CancellationToken.UnsafeRegister(static s => ((GrpcCall<TRequest, TResponse>)s!).CancelByCaller(), this);
+        }
 
-            if (deadline is { } d)
+        if (deadline is { } d)
+        {
+            var remaining = d - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
             {
-                var remaining = d - DateTime.UtcNow;
-                if (remaining <= TimeSpan.Zero)
-                {
-                    _cts.Cancel();
-                }
-                else if (remaining < MaxTimer)
-                {
-                    _cts.CancelAfter(remaining);
-                }
+                _cts.Cancel();
+            }
+            else if (remaining < MaxTimer)
+            {
+                _cts.CancelAfter(remaining);
             }
         }
 
-        if (streaming)
-        {
-            _headers = new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
+        _headers = new TaskCompletionSource<Metadata>(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Gets a value indicating whether the server sent response headers (not a trailers-only response): a retry is then out of the question.</summary>
@@ -78,7 +73,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
 
     public TResponse Current { get; private set; } = null!;
 
-    public Task<Metadata> ResponseHeadersAsync => _headers!.Task;
+    public Task<Metadata> ResponseHeadersAsync => _headers.Task;
 
     public Status? FinalStatus => _outcome?.Status;
 
@@ -92,9 +87,22 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
 
     // ---- unary and client streaming ----
 
+    /// <summary>Starts a unary call that is not retried.</summary>
+    public AsyncUnaryCall<TResponse> StartUnary(ReadOnlyMemory<byte> frame) => new(UnaryAsync(frame), CreateState());
+
+    /// <summary>A unary call that failed before anything was sent, e.g. because its request could not be framed.</summary>
+    public AsyncUnaryCall<TResponse> FailUnary(RpcException ex)
+    {
+        Finish(ex.Status, ex.Trailers);
+        Cleanup();
+        return new(Task.FromException<TResponse>(ex), CreateState());
+    }
+
     /// <summary>Runs a unary call (one attempt) to its end; never throws: the outcome is in <see cref="FinalStatus"/>.</summary>
     public async Task<TResponse?> RunUnaryAsync(ReadOnlyMemory<byte> frame)
     {
+        // Set for good: the run cleans up after itself, so a Dispose from another thread never completes the reader under it.
+        _reading = true;
         try
         {
             if (await SendAsync(new FrameContent(frame, _channel.ContentType)).ConfigureAwait(false))
@@ -114,7 +122,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
         return null;
     }
 
-    public async Task<TResponse> UnaryAsync(ReadOnlyMemory<byte> frame)
+    private async Task<TResponse> UnaryAsync(ReadOnlyMemory<byte> frame)
     {
         var response = await RunUnaryAsync(frame).ConfigureAwait(false);
         return ResultOrThrow(response);
@@ -245,7 +253,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
         }
 
         _disposed = true;
-        Finish(new Status(StatusCode.Cancelled, "The call was disposed before it finished."), NoMetadata);
+        Finish(Status.Disposed, NoMetadata);
         if (!_reading)
         {
             // A read in progress fails on the cancelled token and cleans up itself.
@@ -306,7 +314,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
         {
             // Trailers-only: the headers are the trailers.
             var metadata = ResponseProtocol.ToMetadata(headers);
-            _headers?.TrySetResult(metadata);
+            _headers.TrySetResult(metadata);
             Finish(ResponseProtocol.ParseStatus(grpcStatus, ResponseProtocol.HeaderValue(headers, GrpcProtocol.MessageTrailer)), metadata);
             return false;
         }
@@ -328,7 +336,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
 
         _responseEncoding = ResponseProtocol.HeaderValue(headers, GrpcProtocol.EncodingHeader);
         Committed = true;
-        _headers?.TrySetResult(ResponseProtocol.ToMetadata(headers));
+        _headers.TrySetResult(ResponseProtocol.ToMetadata(headers));
         var body = await response.Content.ReadAsStreamAsync(_token).ConfigureAwait(false);
         _reader = PipeReader.Create(body, ReaderOptions);
         return true;
@@ -523,7 +531,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     /// <summary>Why the token fired: the caller (CallOptions token or a read/write token), disposal, or else the deadline timer.</summary>
     private Status CancellationStatus() =>
         _cancelledByCaller || _options.CancellationToken.IsCancellationRequested ? Status.DefaultCancelled
-        : _disposed ? new Status(StatusCode.Cancelled, "The call was disposed before it finished.")
+        : _disposed ? Status.Disposed
         : _deadline is not null ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
         : Status.DefaultCancelled;
 
@@ -538,7 +546,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
         {
             // Reset the HTTP/2 stream (the server sees the cancellation) and release whoever waits on the call.
             TryCancel();
-            if (_headers is not null && _headers.TrySetException(new RpcException(status, trailers)))
+            if (_headers.TrySetException(new RpcException(status, trailers)))
             {
                 _ = _headers.Task.Exception; // observed: nobody has to ask for the headers
             }
@@ -548,7 +556,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
         }
         else
         {
-            _headers?.TrySetResult(NoMetadata);
+            _headers.TrySetResult(NoMetadata);
             _requestContent?.Complete();
         }
     }
@@ -557,7 +565,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     {
         try
         {
-            _cts?.Cancel();
+            _cts.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -578,7 +586,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
         try
         {
             // Unschedules the deadline timer; the source itself stays usable for writers still holding its token.
-            _cts?.CancelAfter(Timeout.InfiniteTimeSpan);
+            _cts.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         catch (ObjectDisposedException)
         {
