@@ -2,10 +2,10 @@
 # Atom vs grpc-js gRPC benchmark. Figures, never pass/fail on time: the exit code is non-zero only
 # when a server answered a call wrongly (or could not be built/started). See README.md.
 #
-#   tests/Benchmarks/run.sh              full run (DURATION=10 s per run, WARMUP=5 s, WARMUP_CALLS=300000)
+#   tests/Benchmarks/run.sh              full run (DURATION=10 s per run, WARMUP=5 s, H2LOAD_WARMUP=15 s)
 #   QUICK=1 tests/Benchmarks/run.sh      smoke run, 2 s per run, well under 60 s
 #
-# Environment: DURATION, WARMUP (LoadTool warm-up seconds), WARMUP_CALLS (h2load warm-up calls),
+# Environment: DURATION, WARMUP (LoadTool warm-up seconds), H2LOAD_WARMUP (h2load warm-up seconds) or WARMUP_CALLS,
 # QUICK=1, SKIP_BUILD=1, CONNECTIONS/STREAMS (unary: 8 x 16), STREAM_CONNECTIONS/STREAM_CONCURRENCY/
 # STREAM_MESSAGES (stream: 4 x 4, 1000 messages per call), SERVER_CPU (0), LOAD_CPU (1), SERVERS ("atom grpc-js").
 set -euo pipefail
@@ -14,9 +14,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} WARMUP_CALLS=${WARMUP_CALLS:-10000}
+  DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} H2LOAD_WARMUP=${H2LOAD_WARMUP:-1} WARMUP_CALLS=${WARMUP_CALLS:-0}
 else
-  DURATION=${DURATION:-10} WARMUP=${WARMUP:-5} WARMUP_CALLS=${WARMUP_CALLS:-300000}
+  DURATION=${DURATION:-10} WARMUP=${WARMUP:-5} H2LOAD_WARMUP=${H2LOAD_WARMUP:-15} WARMUP_CALLS=${WARMUP_CALLS:-0}
 fi
 CONNECTIONS=${CONNECTIONS:-8} STREAMS=${STREAMS:-16}
 STREAM_CONNECTIONS=${STREAM_CONNECTIONS:-4} STREAM_CONCURRENCY=${STREAM_CONCURRENCY:-4} STREAM_MESSAGES=${STREAM_MESSAGES:-1000}
@@ -117,9 +117,9 @@ load() { "${on_load_cpu[@]}" dotnet "$loadtool" "$@" || failed=1; }
 for server in $SERVERS; do
   target="http://127.0.0.1:${port[$server]}"
   common=(--target "$target" --server-pid "${pid[$server]}" --server-name "$server")
-  say "$server: h2load unary, $WARMUP_CALLS warm-up calls, then ${DURATION}s, -c $CONNECTIONS -m $STREAMS"
+  say "$server: h2load unary, ${H2LOAD_WARMUP}s warm-up (or $WARMUP_CALLS calls), then ${DURATION}s, -c $CONNECTIONS -m $STREAMS"
   load h2load "${common[@]}" --scenario h2load-unary --connections "$CONNECTIONS" --concurrency "$STREAMS" \
-    --warmup-calls "$WARMUP_CALLS" --duration "$DURATION" --out "$runs/$server-h2load-unary.json"
+    --warmup "$H2LOAD_WARMUP" --warmup-calls "$WARMUP_CALLS" --duration "$DURATION" --out "$runs/$server-h2load-unary.json"
   say "$server: LoadTool unary, ${WARMUP}s warm-up, ${DURATION}s, $CONNECTIONS connections x $STREAMS streams"
   load unary "${common[@]}" --scenario unary --connections "$CONNECTIONS" --concurrency "$STREAMS" \
     --warmup "$WARMUP" --duration "$DURATION" --out "$runs/$server-unary.json"

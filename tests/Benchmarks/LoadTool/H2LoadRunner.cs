@@ -32,9 +32,14 @@ public sealed partial class H2LoadRunner(LoadOptions options)
 
             var errors = new Dictionary<string, long>(StringComparer.Ordinal);
             long errorCount = 0;
-            if (options.WarmupCalls > 0)
+            // Warm-up by time by default: V8 warms in seconds, .NET's tiered PGO needs on the order of a million
+            // calls, and a fixed call count would be too short for one server and minutes long for the other.
+            string[]? warmUp = options.WarmupCalls > 0 ? ["-n", options.WarmupCalls.ToString(CultureInfo.InvariantCulture)]
+                : options.Warmup > TimeSpan.Zero ? ["-D", $"{(long)options.Warmup.TotalMilliseconds}ms"]
+                : null;
+            if (warmUp is not null)
             {
-                var warm = await RunH2LoadAsync([.. common, "-n", options.WarmupCalls.ToString(CultureInfo.InvariantCulture), url]);
+                var warm = await RunH2LoadAsync([.. common, .. warmUp, url]);
                 errorCount += Check(Summary.Parse(warm), workload, errors, "warm-up");
             }
 
