@@ -85,7 +85,7 @@ public sealed class ServerReflectionServiceTests(TestServer server) : IClassFixt
         var response = await AskAsync(new ServerReflectionRequest { AllExtensionNumbersOfType = "google.protobuf.MethodOptions" });
 
         Assert.Equal("google.protobuf.MethodOptions", response.AllExtensionNumbersResponse.BaseTypeName);
-        Assert.Equal([72295728], response.AllExtensionNumbersResponse.ExtensionNumber);
+        Assert.Equal([50400, 72295728], response.AllExtensionNumbersResponse.ExtensionNumber);
 
         var none = await AskAsync(new ServerReflectionRequest { AllExtensionNumbersOfType = "atomtest.v1.EchoRequest" });
         Assert.Equal("atomtest.v1.EchoRequest", none.AllExtensionNumbersResponse.BaseTypeName);
@@ -142,7 +142,7 @@ public sealed class ServerReflectionServiceTests(TestServer server) : IClassFixt
         Assert.Equal(ServerReflectionResponse.MessageResponseOneofCase.ErrorResponse, answers[1].MessageResponseCase);
         Assert.Equal("grpc/health/v1/health.proto", Files(answers[2])[0].Name);
         Assert.Equal("atom/v1/server.proto", Files(answers[3])[0].Name);
-        Assert.Equal([72295728], answers[4].AllExtensionNumbersResponse.ExtensionNumber);
+        Assert.Equal([50400, 72295728], answers[4].AllExtensionNumbersResponse.ExtensionNumber);
     }
 
     [Fact]
