@@ -1,4 +1,5 @@
 using Atom.Sdk.Internal;
+using Atom.Server.Identity;
 using Atom.Server.Rpc;
 using Atom.Server.Rpc.Health;
 using Atom.Server.Rpc.Reflection;
@@ -32,6 +33,7 @@ public static class AtomServerServiceCollectionExtensions
             .Add(new ComponentInfo("reflection", "grpc.reflection.v1", true, "grpc.reflection.v1 and v1alpha"));
         services.AddSingleton(catalog);
         services.AddAtomStorage(configuration, catalog, options.DataDir);
+        services.AddAtomIdentity(configuration);
 
         services.AddAtomService<ServerInfoService>();
 

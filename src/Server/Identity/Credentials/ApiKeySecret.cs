@@ -32,7 +32,7 @@ public static class ApiKeySecret
     /// <param name="prefix">The 8-character prefix.</param>
     /// <param name="problem">Why it is not a key, for configuration errors.</param>
     /// <returns>True when the text has the shape of an Atom API key.</returns>
-    public static bool TryParse(string? key, [NotNullWhen(true)] out string? prefix, [NotNullWhen(false)] out string? problem)
+    public static bool TryParse([NotNullWhen(true)] string? key, [NotNullWhen(true)] out string? prefix, [NotNullWhen(false)] out string? problem)
     {
         prefix = null;
         if (string.IsNullOrEmpty(key) || key.Length != Length)

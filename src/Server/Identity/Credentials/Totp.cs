@@ -41,10 +41,12 @@ public static class Totp
         BinaryPrimitives.WriteInt64BigEndian(counter, step);
         Span<byte> mac = stackalloc byte[64];
         var name = algorithm ?? HashAlgorithmName.SHA1;
+#pragma warning disable CA5350 // RFC 6238 and every authenticator app use HMAC-SHA1; HMAC does not rely on SHA-1's collision resistance.
         var length = name == HashAlgorithmName.SHA1 ? HMACSHA1.HashData(key, counter, mac)
             : name == HashAlgorithmName.SHA256 ? HMACSHA256.HashData(key, counter, mac)
             : name == HashAlgorithmName.SHA512 ? HMACSHA512.HashData(key, counter, mac)
             : throw new ArgumentOutOfRangeException(nameof(algorithm), name, "TOTP uses SHA1, SHA256 or SHA512.");
+#pragma warning restore CA5350
         var offset = mac[length - 1] & 0x0f;
         var binary = BinaryPrimitives.ReadInt32BigEndian(mac[offset..]) & 0x7fffffff;
         var modulo = (int)Math.Pow(10, digits);
