@@ -46,7 +46,7 @@ public sealed class SignInThrottle(AtomDatabase database, TimeProvider time)
         {
             var now = Ms(time.GetUtcNow());
             var locked = await c.QuerySingleOrDefaultAsync<long?>(
-                "SELECT max(locked_until) FROM sign_in_throttle WHERE tenant_id = '*' AND key IN @keys AND locked_until > @now",
+                $"SELECT max(locked_until) FROM sign_in_throttle WHERE tenant_id = '*' AND {InList(c, "key", "@keys")} AND locked_until > @now",
                 new { keys = Keys(tenantId, email, address), now }, t);
             return locked is { } until ? new ThrottleDecision(false, TimeSpan.FromMilliseconds(until - now)) : ThrottleDecision.Allow;
         }, cancellationToken);

@@ -46,6 +46,13 @@ internal static class StoreSupport
         _ => Role.Unspecified,
     };
 
+    /// <summary>
+    /// "column is one of the list": Dapper expands <c>IN @list</c> for SQLite, but hands Npgsql a real array,
+    /// which PostgreSQL compares with <c>= ANY(...)</c>.
+    /// </summary>
+    public static string InList(System.Data.Common.DbConnection connection, string column, string parameter) =>
+        connection is NpgsqlConnection ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
     public static string KindName(PrincipalKind kind) => kind == PrincipalKind.User ? "user" : "service_account";
 
     public static PrincipalKind ParseKind(string name) => name == "user" ? PrincipalKind.User : PrincipalKind.ServiceAccount;

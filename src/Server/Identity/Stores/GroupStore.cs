@@ -125,7 +125,7 @@ public sealed class GroupStore(AtomDatabase database, TimeProvider time)
         }
 
         var members = (await c.QueryAsync<(string GroupId, string UserId)>(
-                "SELECT group_id, user_id FROM group_members WHERE tenant_id = @tenantId AND group_id IN @ids",
+                "SELECT group_id, user_id FROM group_members WHERE tenant_id = @tenantId AND " + InList(c, "group_id", "@ids"),
                 new { tenantId, ids = rows.Select(r => r.Id).ToArray() }, t))
             .ToLookup(m => m.GroupId, m => m.UserId);
         return rows.Select(r => new Group(r.Id, r.TenantId, r.Name, r.DisplayName, [.. members[r.Id].Order(StringComparer.Ordinal)], Time(r.CreatedAt))).ToList();

@@ -118,7 +118,7 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
         }
 
         var roles = (await c.QueryAsync<(string Id, string Role)>(
-                "SELECT service_account_id, role FROM service_account_roles WHERE tenant_id = @tenantId AND service_account_id IN @ids",
+                "SELECT service_account_id, role FROM service_account_roles WHERE tenant_id = @tenantId AND " + InList(c, "service_account_id", "@ids"),
                 new { tenantId, ids = rows.Select(r => r.Id).ToArray() }, t))
             .ToLookup(r => r.Id, r => ParseRole(r.Role));
         return rows.Select(r => new ServiceAccount(r.Id, r.TenantId, r.Name, r.DisplayName, [.. roles[r.Id].Order()], Time(r.CreatedAt), Time(r.DisabledAt))).ToList();

@@ -298,7 +298,7 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
         }
 
         var roles = (await c.QueryAsync<(string UserId, string Role)>(
-                "SELECT user_id, role FROM user_roles WHERE tenant_id = @tenantId AND user_id IN @ids",
+                "SELECT user_id, role FROM user_roles WHERE tenant_id = @tenantId AND " + InList(c, "user_id", "@ids"),
                 new { tenantId, ids = rows.Select(r => r.Id).ToArray() }, t))
             .ToLookup(r => r.UserId, r => ParseRole(r.Role));
         return rows.Select(r => new User(
