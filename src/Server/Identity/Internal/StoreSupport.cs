@@ -12,7 +12,7 @@ internal static class StoreSupport
     /// <summary>The tenant_id of platform-level rows (signing keys, throttle counters), visible to platform work only.</summary>
     public const string PlatformTenant = "*";
 
-    /// <summary>A new id: time-ordered (UUIDv7), so keyset pagination by id lists in creation order.</summary>
+    /// <summary>A new id: time-ordered (UUIDv7, 32 hex digits), so keyset pagination by id lists in creation order to the millisecond.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 
     public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();

@@ -80,7 +80,7 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
             return row is null ? null : new UserCredentials(row.PasswordHash, row.MfaSecret, Time(row.MfaEnabledAt), row.MfaLastStep);
         }, cancellationToken);
 
-    /// <summary>Lists the tenant's users by id (creation order).</summary>
+    /// <summary>Lists the tenant's users by id (time-ordered ids: creation order, to the millisecond).</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="page">The page.</param>
     /// <param name="includeDisabled">Whether disabled users are listed too.</param>
