@@ -64,14 +64,19 @@ public sealed class SignInThrottle(AtomDatabase database, TimeProvider time)
             var now = Ms(time.GetUtcNow());
             foreach (var key in Keys(tenantId, email, address))
             {
-                var row = await c.QuerySingleOrDefaultAsync<(long Failures, long WindowStart)?>(
-                    "SELECT failures, window_start FROM sign_in_throttle WHERE tenant_id = '*' AND key = @key", new { key }, t);
-                var (failures, windowStart) = row is { } r && now - r.WindowStart < (long)Window.TotalMilliseconds ? (r.Failures + 1, r.WindowStart) : (1L, now);
-                long? lockedUntil = failures >= Threshold ? now + (long)Lockout(failures).TotalMilliseconds : null;
-                await c.ExecuteAsync(
-                    "INSERT INTO sign_in_throttle (key, tenant_id, failures, window_start, locked_until) VALUES (@key, '*', @failures, @windowStart, @lockedUntil) " +
-                    "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until",
-                    new { key, failures, windowStart, lockedUntil }, t);
+                // One atomic upsert counts the failure, so concurrent attempts on several nodes are all counted.
+                var failures = await c.ExecuteScalarAsync<long>(
+                    "INSERT INTO sign_in_throttle (key, tenant_id, failures, window_start) VALUES (@key, '*', 1, @now) " +
+                    "ON CONFLICT (key) DO UPDATE SET " +
+                    "failures = CASE WHEN @now - sign_in_throttle.window_start < @window THEN sign_in_throttle.failures + 1 ELSE 1 END, " +
+                    "window_start = CASE WHEN @now - sign_in_throttle.window_start < @window THEN sign_in_throttle.window_start ELSE @now END " +
+                    "RETURNING failures",
+                    new { key, now, window = (long)Window.TotalMilliseconds }, t);
+                if (failures >= Threshold)
+                {
+                    await c.ExecuteAsync("UPDATE sign_in_throttle SET locked_until = @until WHERE tenant_id = '*' AND key = @key",
+                        new { key, until = now + (long)Lockout(failures).TotalMilliseconds }, t);
+                }
             }
 
             return true;

@@ -81,4 +81,14 @@ public sealed class SignInThrottleTests
         context.Clock.Advance(TimeSpan.FromMinutes(15));
         Assert.True((await throttle.RecordFailureAsync("alpha", "jane@example.com", null)).Allowed); // a new window: 1 failure
     }
+
+    [Theory]
+    [MemberData(nameof(StoreProvider.Both), MemberType = typeof(StoreProvider))]
+    public async Task Concurrent_failures_are_all_counted(string provider)
+    {
+        await using var context = await IdentityTestContext.CreateAsync(provider);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => context.Throttle.RecordFailureAsync("alpha", "jane@example.com", null)));
+
+        Assert.Equal(SignInThrottle.Lockout(8), (await context.Throttle.CheckAsync("alpha", "jane@example.com", null)).RetryAfter);
+    }
 }
