@@ -35,6 +35,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<MultiFactorService>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<PasswordSignIn>();
         services.AddHostedService<IdentityBootstrapper>();
         return services;
     }

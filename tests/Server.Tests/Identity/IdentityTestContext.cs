@@ -39,6 +39,8 @@ public sealed class IdentityTestContext : IAsyncDisposable
         ApiKeys = new ApiKeyService(ApiKeyStore, Clock);
         Mfa = new MultiFactorService(Users, Clock, wrapped);
         Throttle = new SignInThrottle(database, Clock);
+        Hasher = new PasswordHasher(1000); // fast for tests; the policy's 600,000 is tested in PasswordHasherTests
+        SignIn = new PasswordSignIn(Tenants, Users, Hasher, Throttle, Mfa, AccessTokens, RefreshTokens, Audit);
     }
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
@@ -72,6 +74,10 @@ public sealed class IdentityTestContext : IAsyncDisposable
     public MultiFactorService Mfa { get; }
 
     public SignInThrottle Throttle { get; }
+
+    public PasswordHasher Hasher { get; }
+
+    public PasswordSignIn SignIn { get; }
 
     public Tenant A { get; private set; } = null!;
 
