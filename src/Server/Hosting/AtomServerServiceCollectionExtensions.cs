@@ -1,5 +1,6 @@
 using Atom.Sdk.Internal;
 using Atom.Server.Identity;
+using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
 using Atom.Server.Rpc.Health;
 using Atom.Server.Rpc.Reflection;
@@ -34,6 +35,8 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton(catalog);
         services.AddAtomStorage(configuration, catalog, options.DataDir);
         services.AddAtomIdentity(configuration);
+        services.AddSingleton<ICallerAuthenticator, IdentityCallerAuthenticator>();
+        services.AddAtomAuthorization(configuration);
 
         services.AddAtomService<ServerInfoService>();
 

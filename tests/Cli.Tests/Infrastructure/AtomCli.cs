@@ -71,7 +71,7 @@ public static class AtomCli
 
         // The developer's own settings must not leak into the tests.
         info.Environment.Remove("ATOM_SERVER");
-        info.Environment.Remove("ATOM_TOKEN");
+        info.Environment["ATOM_TOKEN"] = CliServer.AdminToken;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

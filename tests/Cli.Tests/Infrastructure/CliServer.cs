@@ -18,6 +18,9 @@ public sealed class CliServer : IAsyncLifetime
     /// <summary>Gets the gRPC address as the CLI's --server takes it.</summary>
     public string Address => Server.GrpcAddress.ToString().TrimEnd('/');
 
+    /// <summary>The bootstrap admin's API key; the CLI sends it unless a test says otherwise.</summary>
+    public const string AdminToken = "atom_t3stadm1_GLckSADAV9xkIfKd0SI23jBb0-c3QmLWHofAKr0_zKw";
+
     public async Task InitializeAsync()
     {
         string[] args =
@@ -27,6 +30,7 @@ public sealed class CliServer : IAsyncLifetime
             $"--Atom:DataDir={Path.Combine(Path.GetTempPath(), "atom-cli-test-" + Guid.NewGuid().ToString("N"))}",
             "--Logging:LogLevel:Default=Warning",
             $"--Atom:Rpc:DisabledServices:0={WithheldService}",
+            $"--Atom:Bootstrap:AdminToken={AdminToken}",
         ];
         _server = AtomServer.Create(args, services => services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder))));
         await _server.StartAsync();

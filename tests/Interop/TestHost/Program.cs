@@ -8,7 +8,14 @@ using Atom.Interop.TestHost.Diagnostics;
 // Serves grpc.testing.TestService over the Atom runtime: native gRPC on N (h2c), gRPC-Web on M.
 var port = Option("--port") ?? "0";
 var httpPort = Option("--http-port") ?? "0";
-var serverArgs = new List<string> { $"--Atom:GrpcUrl=http://127.0.0.1:{port}", $"--Atom:HttpUrl=http://127.0.0.1:{httpPort}" };
+var serverArgs = new List<string>
+{
+    $"--Atom:GrpcUrl=http://127.0.0.1:{port}",
+    $"--Atom:HttpUrl=http://127.0.0.1:{httpPort}",
+    // Interop clients send no credentials: the interop services are open, like health.
+    "--Atom:Authorization:AnonymousServices:0=grpc.health.v1.Health",
+    "--Atom:Authorization:AnonymousServices:1=grpc.testing.TestService",
+};
 serverArgs.AddRange(args.Where(a => a.StartsWith("--Atom:", StringComparison.Ordinal) || a.StartsWith("--Logging:", StringComparison.Ordinal)));
 
 await using var server = AtomServer.Create([.. serverArgs], services =>

@@ -24,6 +24,9 @@ public sealed class TestServiceServer : IAsyncLifetime
             "--Atom:HttpUrl=http://127.0.0.1:0",
             $"--Atom:DataDir={Path.Combine(Path.GetTempPath(), "atom-sdk-test-" + Guid.NewGuid().ToString("N"))}",
             "--Logging:LogLevel:Default=Warning",
+            // The interop services send no credentials: they are open, like health.
+            "--Atom:Authorization:AnonymousServices:0=grpc.health.v1.Health",
+            "--Atom:Authorization:AnonymousServices:1=grpc.testing.TestService",
         ];
         _server = AtomServer.Create(args, services =>
         {

@@ -34,6 +34,12 @@ public static class BufCurl
 
         var start = new ProcessStartInfo(buf) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("curl");
+
+        // Reflection and Atom's own RPCs need a caller; health ignores it.
+        start.ArgumentList.Add("-H");
+        start.ArgumentList.Add("authorization: Bearer " + TestServer.AdminToken);
+        start.ArgumentList.Add("--reflect-header");
+        start.ArgumentList.Add("authorization: Bearer " + TestServer.AdminToken);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

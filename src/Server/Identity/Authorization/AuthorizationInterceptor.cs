@@ -21,10 +21,16 @@ public sealed class AuthorizationInterceptor(AccessPolicy policy, ICallerAuthent
         var rule = policy.RuleFor(context.Method)
             ?? throw Denied($"{context.Method.FullName} declares no access rule, so no one may call it.", Permission.Unspecified);
 
+        if (rule.Anonymous)
+        {
+            // Credentials are not looked at: a health probe costs no store lookup, and a stale header cannot break signing in.
+            return next(context);
+        }
+
         var header = context.HttpContext.Request.Headers[HeaderNames.Authorization].ToString();
         if (header.Length == 0)
         {
-            return rule.Anonymous ? next(context) : throw Unauthenticated("No credentials: send 'authorization: Bearer <access token or API key>'.");
+            throw Unauthenticated("No credentials: send 'authorization: Bearer <access token or API key>'.");
         }
 
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || header.Length == BearerPrefix.Length)

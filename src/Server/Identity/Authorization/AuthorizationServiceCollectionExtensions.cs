@@ -20,7 +20,13 @@ public static class AuthorizationServiceCollectionExtensions
         services.Configure<AuthorizationOptions>(configuration.GetSection(AuthorizationOptions.Section));
         services.TryAddSingleton<AccessPolicy>();
         services.TryAddSingleton<AuthorizationInterceptor>();
-        services.Configure<AtomRpcOptions>(rpc => rpc.Interceptors.Insert(0, typeof(AuthorizationInterceptor)));
+        services.Configure<AtomRpcOptions>(rpc =>
+        {
+            if (!rpc.Interceptors.Contains(typeof(AuthorizationInterceptor)))
+            {
+                rpc.Interceptors.Insert(0, typeof(AuthorizationInterceptor));
+            }
+        });
         return services;
     }
 }

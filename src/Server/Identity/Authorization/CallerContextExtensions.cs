@@ -13,7 +13,7 @@ public static class CallerContextExtensions
     public static Caller GetCaller(this ServerCallContext context) =>
         context.TryGetCaller() ?? throw new InvalidOperationException($"{context.Method.FullName} has no authenticated caller.");
 
-    /// <summary>Gets the caller, or null for an anonymous call.</summary>
+    /// <summary>Gets the caller, or null for a method anyone may call (their credentials are not looked at).</summary>
     /// <param name="context">The call.</param>
     /// <returns>The caller, or null.</returns>
     public static Caller? TryGetCaller(this ServerCallContext context) => context.Items.TryGetValue(Key, out var caller) ? caller as Caller : null;
