@@ -1,3 +1,4 @@
+using Atom.Server.Identity.Internal;
 using System.Data.Common;
 using Atom.Server.Storage;
 using Atom.V1;
@@ -35,7 +36,7 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
                 throw new AlreadyExistsException("service account", "name", name, e);
             }
 
-            await WriteRolesAsync(c, t, tenantId, id, roles);
+            await RoleTable.ServiceAccounts.AddAsync(c, t, tenantId, id, roles);
             return (await ReadAsync(c, t, tenantId, id))!;
         }, cancellationToken);
 
@@ -80,8 +81,7 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
                 return null;
             }
 
-            await c.ExecuteAsync("DELETE FROM service_account_roles WHERE tenant_id = @tenantId AND service_account_id = @serviceAccountId", new { tenantId, serviceAccountId }, t);
-            await WriteRolesAsync(c, t, tenantId, serviceAccountId, roles);
+            await RoleTable.ServiceAccounts.ReplaceAsync(c, t, tenantId, serviceAccountId, roles);
             return await ReadAsync(c, t, tenantId, serviceAccountId);
         }, cancellationToken);
 
@@ -94,15 +94,6 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
         database.InTenantAsync(tenantId, async (c, t) => await c.ExecuteAsync(
             "UPDATE service_accounts SET disabled_at = @now WHERE tenant_id = @tenantId AND id = @serviceAccountId AND disabled_at IS NULL",
             new { tenantId, serviceAccountId, now = Ms(time.GetUtcNow()) }, t) == 1, cancellationToken);
-
-    private static async Task WriteRolesAsync(DbConnection c, DbTransaction t, string tenantId, string id, IReadOnlyList<Role> roles)
-    {
-        foreach (var role in roles.Distinct())
-        {
-            await c.ExecuteAsync("INSERT INTO service_account_roles (tenant_id, service_account_id, role) VALUES (@tenantId, @id, @role)",
-                new { tenantId, id, role = RoleName(role) }, t);
-        }
-    }
 
     private static async Task<ServiceAccount?> ReadAsync(DbConnection c, DbTransaction t, string tenantId, string id)
     {
@@ -117,10 +108,7 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
             return [];
         }
 
-        var roles = (await c.QueryAsync<(string Id, string Role)>(
-                "SELECT service_account_id, role FROM service_account_roles WHERE tenant_id = @tenantId AND " + InList(c, "service_account_id", "@ids"),
-                new { tenantId, ids = rows.Select(r => r.Id).ToArray() }, t))
-            .ToLookup(r => r.Id, r => ParseRole(r.Role));
+        var roles = await RoleTable.ServiceAccounts.ReadAsync(c, t, tenantId, rows.Select(r => r.Id));
         return rows.Select(r => new ServiceAccount(r.Id, r.TenantId, r.Name, r.DisplayName, [.. roles[r.Id].Order()], Time(r.CreatedAt), Time(r.DisabledAt))).ToList();
     }
 

@@ -1,3 +1,4 @@
+using Atom.Server.Identity.Internal;
 using System.Data.Common;
 using Atom.Server.Storage;
 using Atom.V1;
@@ -46,7 +47,7 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
             throw new AlreadyExistsException("user", "email", user.Email, e);
         }
 
-        await WriteRolesAsync(connection, transaction, tenantId, id, user.Roles);
+        await RoleTable.Users.AddAsync(connection, transaction, tenantId, id, user.Roles);
         return (await ReadAsync(connection, transaction, tenantId, "id = @id", new { tenantId, id }))!;
     }
 
@@ -144,8 +145,7 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
                 return null;
             }
 
-            await c.ExecuteAsync("DELETE FROM user_roles WHERE tenant_id = @tenantId AND user_id = @userId", new { tenantId, userId }, t);
-            await WriteRolesAsync(c, t, tenantId, userId, roles);
+            await RoleTable.Users.ReplaceAsync(c, t, tenantId, userId, roles);
             return await ReadAsync(c, t, tenantId, "id = @userId", new { tenantId, userId });
         }, cancellationToken);
 
@@ -275,15 +275,6 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
         }
     }
 
-    private static async Task WriteRolesAsync(DbConnection c, DbTransaction t, string tenantId, string userId, IReadOnlyList<Role> roles)
-    {
-        foreach (var role in roles.Distinct())
-        {
-            await c.ExecuteAsync("INSERT INTO user_roles (tenant_id, user_id, role) VALUES (@tenantId, @userId, @role)",
-                new { tenantId, userId, role = RoleName(role) }, t);
-        }
-    }
-
     private static async Task<User?> ReadAsync(DbConnection c, DbTransaction t, string tenantId, string where, object parameters)
     {
         var row = await c.QuerySingleOrDefaultAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND {where}", parameters, t);
@@ -297,10 +288,7 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
             return [];
         }
 
-        var roles = (await c.QueryAsync<(string UserId, string Role)>(
-                "SELECT user_id, role FROM user_roles WHERE tenant_id = @tenantId AND " + InList(c, "user_id", "@ids"),
-                new { tenantId, ids = rows.Select(r => r.Id).ToArray() }, t))
-            .ToLookup(r => r.UserId, r => ParseRole(r.Role));
+        var roles = await RoleTable.Users.ReadAsync(c, t, tenantId, rows.Select(r => r.Id));
         return rows.Select(r => new User(
             r.Id, r.TenantId, r.Email, r.DisplayName, [.. roles[r.Id].Order()], r.PlatformAdmin, r.HasPassword, r.MfaEnabled,
             Time(r.CreatedAt), Time(r.UpdatedAt), Time(r.DisabledAt))).ToList();
