@@ -44,7 +44,7 @@ public sealed class AuthorizationInterceptor(AccessPolicy policy, ICallerAuthent
     private async Task AuthorizeAsync(ServerCallContext context, RpcCallHandler next, AccessRule rule, string credential)
     {
         var outcome = await authenticator.AuthenticateAsync(credential, context.CancellationToken);
-        var caller = outcome.Caller ?? throw Unauthenticated(outcome.Failure ?? "The credential is not valid.");
+        var caller = outcome.Caller ?? throw Unauthenticated(outcome.Failure ?? "The credential is not valid.", outcome.Reason);
         if (!RolePermissions.Allows(caller, rule.Permission))
         {
             throw Denied($"{context.Method.FullName} needs the {ScopeName(rule.Permission)} permission, which your roles do not grant.", rule.Permission);
@@ -69,8 +69,8 @@ public sealed class AuthorizationInterceptor(AccessPolicy policy, ICallerAuthent
             .ToDictionary(v => (Permission)v.Number, v => v.Name["PERMISSION_".Length..].ToLowerInvariant())
             .ToFrozenDictionary();
 
-    private static RpcException Unauthenticated(string message) =>
-        new(StatusCode.Unauthenticated, message, AtomErrors.Info(ErrorReason.Unauthenticated));
+    private static RpcException Unauthenticated(string message, ErrorReason reason = ErrorReason.Unauthenticated) =>
+        new(StatusCode.Unauthenticated, message, AtomErrors.Info(reason));
 
     private static RpcException Denied(string message, Permission permission) =>
         new(StatusCode.PermissionDenied, message, AtomErrors.Info(ErrorReason.PermissionDenied, ("permission", ScopeName(permission))));

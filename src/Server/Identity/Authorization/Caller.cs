@@ -22,7 +22,8 @@ public sealed record Caller(
 /// <summary>The outcome of checking a credential: a caller, or why not (said to the caller precisely).</summary>
 /// <param name="Caller">The caller, when the credential is good.</param>
 /// <param name="Failure">Why it is not, e.g. "the access token expired".</param>
-public readonly record struct AuthenticationOutcome(Caller? Caller, string? Failure)
+/// <param name="Reason">The ErrorInfo reason of the failure, for clients to branch on.</param>
+public readonly record struct AuthenticationOutcome(Caller? Caller, string? Failure, ErrorReason Reason = ErrorReason.Unauthenticated)
 {
     /// <summary>A good credential.</summary>
     /// <param name="caller">The caller.</param>
@@ -30,9 +31,10 @@ public readonly record struct AuthenticationOutcome(Caller? Caller, string? Fail
     public static AuthenticationOutcome Success(Caller caller) => new(caller, null);
 
     /// <summary>A bad credential.</summary>
-    /// <param name="failure">Why.</param>
+    /// <param name="reason">Why, for clients to branch on.</param>
+    /// <param name="failure">Why, for people.</param>
     /// <returns>The outcome.</returns>
-    public static AuthenticationOutcome Failed(string failure) => new(null, failure);
+    public static AuthenticationOutcome Failed(ErrorReason reason, string failure) => new(null, failure, reason);
 }
 
 /// <summary>Turns a bearer credential (an access token or an API key) into a caller. Implemented by Identity.</summary>

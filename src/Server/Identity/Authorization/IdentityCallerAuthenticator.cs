@@ -24,29 +24,29 @@ public sealed class IdentityCallerAuthenticator(
             var key = await apiKeys.ValidateAsync(credential, cancellationToken);
             return key.Status == ApiKeyStatus.Valid
                 ? await ResolveAsync(key.Key!.TenantId, key.Key.PrincipalId, key.Key.PrincipalKind, key.Key.Scopes, "api_key", cancellationToken)
-                : AuthenticationOutcome.Failed(key.Status switch
+                : key.Status switch
                 {
-                    ApiKeyStatus.Malformed => "The API key is malformed.",
-                    ApiKeyStatus.Revoked => "The API key was revoked.",
-                    ApiKeyStatus.Expired => "The API key expired.",
-                    ApiKeyStatus.PrincipalDisabled => "The API key's user or service account is disabled.",
-                    ApiKeyStatus.TenantDisabled => "The API key's tenant is disabled.",
-                    _ => "The API key is not known.",
-                });
+                    ApiKeyStatus.Malformed => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The API key is malformed."),
+                    ApiKeyStatus.Revoked => AuthenticationOutcome.Failed(ErrorReason.CredentialRevoked, "The API key was revoked."),
+                    ApiKeyStatus.Expired => AuthenticationOutcome.Failed(ErrorReason.CredentialExpired, "The API key expired."),
+                    ApiKeyStatus.PrincipalDisabled => AuthenticationOutcome.Failed(ErrorReason.AccountDisabled, "The API key's user or service account is disabled."),
+                    ApiKeyStatus.TenantDisabled => AuthenticationOutcome.Failed(ErrorReason.AccountDisabled, "The API key's tenant is disabled."),
+                    _ => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The API key is not known."),
+                };
         }
 
         var token = await accessTokens.ValidateAsync(credential, cancellationToken);
         return token.Status == AccessTokenStatus.Valid
             ? await ResolveAsync(token.Claims!.TenantId, token.Claims.Subject, token.Claims.Kind, [], "access_token", cancellationToken)
-            : AuthenticationOutcome.Failed(token.Status switch
+            : token.Status switch
             {
-                AccessTokenStatus.Expired => "The access token expired: refresh it, or sign in again.",
-                AccessTokenStatus.NotYetValid => "The access token is not valid yet: check the clocks.",
-                AccessTokenStatus.UnknownKey => "The access token was signed with a key this server does not know.",
-                AccessTokenStatus.BadSignature => "The access token's signature does not verify.",
-                AccessTokenStatus.WrongIssuer or AccessTokenStatus.WrongAudience => "The access token was issued for another server.",
-                _ => "The credential is neither an Atom access token nor an API key.",
-            });
+                AccessTokenStatus.Expired => AuthenticationOutcome.Failed(ErrorReason.CredentialExpired, "The access token expired: refresh it, or sign in again."),
+                AccessTokenStatus.NotYetValid => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The access token is not valid yet: check the clocks."),
+                AccessTokenStatus.UnknownKey => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The access token was signed with a key this server does not know."),
+                AccessTokenStatus.BadSignature => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The access token's signature does not verify."),
+                AccessTokenStatus.WrongIssuer or AccessTokenStatus.WrongAudience => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The access token was issued for another server."),
+                _ => AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "The credential is neither an Atom access token nor an API key."),
+            };
     }
 
     private async Task<AuthenticationOutcome> ResolveAsync(string tenantId, string principalId, PrincipalKind kind, IReadOnlyList<string> scopes, string by, CancellationToken cancellationToken)
@@ -54,20 +54,20 @@ public sealed class IdentityCallerAuthenticator(
         var tenant = await tenants.GetAsync(tenantId, cancellationToken);
         if (tenant is null || tenant.DisabledAt is not null)
         {
-            return AuthenticationOutcome.Failed("The tenant is disabled.");
+            return AuthenticationOutcome.Failed(ErrorReason.AccountDisabled, "The tenant is disabled.");
         }
 
         if (kind == PrincipalKind.ServiceAccount)
         {
             var account = await serviceAccounts.GetAsync(tenantId, principalId, cancellationToken);
             return account is null || account.IsDisabled
-                ? AuthenticationOutcome.Failed("The service account is disabled.")
+                ? AuthenticationOutcome.Failed(ErrorReason.AccountDisabled, "The service account is disabled.")
                 : AuthenticationOutcome.Success(new Caller(account.Id, Principal.Types.Kind.ServiceAccount, tenantId, account.Roles.ToHashSet(), false, scopes, by));
         }
 
         var user = await users.GetAsync(tenantId, principalId, cancellationToken);
         return user is null || user.IsDisabled
-            ? AuthenticationOutcome.Failed("The user is disabled.")
+            ? AuthenticationOutcome.Failed(ErrorReason.AccountDisabled, "The user is disabled.")
             : AuthenticationOutcome.Success(new Caller(user.Id, Principal.Types.Kind.User, tenantId, user.Roles.ToHashSet(), user.PlatformAdmin, scopes, by));
     }
 }

@@ -33,6 +33,7 @@ public sealed class AuthorizationInterceptorTests(AuthorizationInterceptorTests.
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Contains("expired", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("CREDENTIAL_EXPIRED", error.GetDetail<ErrorInfo>()?.Reason);
     }
 
     [Fact]
@@ -161,11 +162,11 @@ public sealed class AuthorizationInterceptorTests(AuthorizationInterceptorTests.
         {
             if (credential == "expired")
             {
-                return ValueTask.FromResult(AuthenticationOutcome.Failed("The access token expired at 2026-01-01T00:00:00Z."));
+                return ValueTask.FromResult(AuthenticationOutcome.Failed(ErrorReason.CredentialExpired, "The access token expired at 2026-01-01T00:00:00Z."));
             }
 
             LastCaller = Callers.GetValueOrDefault(credential);
-            return ValueTask.FromResult(LastCaller is null ? AuthenticationOutcome.Failed("Unknown credential.") : AuthenticationOutcome.Success(LastCaller));
+            return ValueTask.FromResult(LastCaller is null ? AuthenticationOutcome.Failed(ErrorReason.CredentialInvalid, "Unknown credential.") : AuthenticationOutcome.Success(LastCaller));
         }
 
         private static Caller Make(string id, Role[] roles, string[] scopes) =>
