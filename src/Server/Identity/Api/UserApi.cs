@@ -10,11 +10,12 @@ namespace Atom.Server.Identity.Api;
 
 /// <summary>Implements atom.v1.UserService: the users of the caller's tenant, and nobody else's.</summary>
 /// <param name="users">The users.</param>
+/// <param name="tenants">The tenants, for platform administrators creating users elsewhere.</param>
 /// <param name="hasher">The password hasher.</param>
 /// <param name="refreshTokens">Revoked when a user is disabled.</param>
 /// <param name="creates">Idempotent creates.</param>
 /// <param name="audit">The audit log.</param>
-public sealed class UserApi(UserStore users, PasswordHasher hasher, RefreshTokenService refreshTokens, IdempotentCreates creates, AuditLog audit) : UserServiceBase
+public sealed class UserApi(UserStore users, TenantStore tenants, PasswordHasher hasher, RefreshTokenService refreshTokens, IdempotentCreates creates, AuditLog audit) : UserServiceBase
 {
     private static readonly Role[] DefaultRoles = [Role.Member];
 
@@ -27,16 +28,17 @@ public sealed class UserApi(UserStore users, PasswordHasher hasher, RefreshToken
         var password = RequestRules.NewPassword("password", request.Password, email);
         var roles = RequestRules.Roles("roles", request.Roles, DefaultRoles);
         RoleGuard.EnsureMayGrant(caller, roles);
+        var tenantId = await TargetTenantAsync(caller, request.Tenant, context.CancellationToken);
 
         // Hashing takes a while on purpose: do it before the transaction, not inside it.
         var hash = hasher.Hash(password);
         var (reply, _) = await creates.RunAsync(context, request.RequestId, async (c, t) =>
         {
-            var user = await users.CreateAsync(c, t, caller.TenantId, new NewUser(email, displayName, roles, hash));
-            await audit.AppendAsync(c, t, new AuditEvent(caller.TenantId, caller.PrincipalId, AuditActions.UserCreated, user.Id, context.ClientAddress(),
-                new Dictionary<string, string> { ["roles"] = roles.AuditList() }));
+            var user = await users.CreateAsync(c, t, tenantId, new NewUser(email, displayName, roles, hash));
+            await audit.AppendAsync(c, t, new AuditEvent(tenantId, caller.PrincipalId, AuditActions.UserCreated, user.Id, context.ClientAddress(),
+                new Dictionary<string, string> { ["roles"] = roles.AuditList(), ["by_tenant"] = caller.TenantId }));
             return new CreateUserResponse { User = user.ToProto() };
-        });
+        }, asPlatform: tenantId != caller.TenantId);
         return reply;
     }
 
@@ -136,6 +138,28 @@ public sealed class UserApi(UserStore users, PasswordHasher hasher, RefreshToken
         await audit.AppendAsync(new AuditEvent(caller.TenantId, caller.PrincipalId, AuditActions.RolesChanged, id, context.ClientAddress(),
             new Dictionary<string, string> { ["before"] = target.Roles.AuditList(), ["after"] = updated.Roles.AuditList() }), context.CancellationToken);
         return new SetUserRolesResponse { User = updated.ToProto() };
+    }
+
+    /// <summary>The tenant a new user goes into: the caller's, or (for platform administrators only) the one named.</summary>
+    private async Task<string> TargetTenantAsync(Caller caller, string tenant, CancellationToken cancellationToken)
+    {
+        if (tenant.Length == 0 || tenant == caller.TenantId)
+        {
+            return caller.TenantId;
+        }
+
+        // Checked before the lookup, so that other callers cannot probe which tenants exist.
+        if (!caller.PlatformAdmin)
+        {
+            var own = await tenants.GetAsync(caller.TenantId, cancellationToken);
+            return string.Equals(own?.Name, tenant, StringComparison.OrdinalIgnoreCase)
+                ? caller.TenantId
+                : throw IdentityErrors.Denied("Only platform administrators may create users in another tenant.");
+        }
+
+        var target = await tenants.FindByNameAsync(tenant, cancellationToken) ?? await tenants.GetAsync(tenant, cancellationToken)
+            ?? throw RpcErrors.NotFound("tenant", tenant);
+        return target.Id;
     }
 
     /// <summary>A user of the caller's tenant; another tenant's user is as absent as one that never existed.</summary>
