@@ -4,7 +4,6 @@ using Atom.Server.Identity;
 using Atom.Server.Identity.Credentials;
 using Atom.Server.Tests.Infrastructure;
 using Atom.V1;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Atom.Server.Tests.Identity.Api;
 
@@ -248,13 +247,7 @@ public sealed class AuthApiTests : IAsyncLifetime
     private async Task<RpcException> SignInFails(SignInRequest request) =>
         await Assert.ThrowsAsync<RpcException>(() => _server.Auth().SignInAsync(request).ResponseAsync);
 
-    private async Task<List<string>> AuditActionsAsync()
-    {
-        var services = _server.Test.Server.Services;
-        var tenant = await services.GetRequiredService<Atom.Server.Identity.Stores.TenantStore>().FindByNameAsync("default");
-        var page = await services.GetRequiredService<AuditLog>().ListAsync(tenant!.Id, new Atom.Server.Storage.PageRequest(500));
-        return [.. page.Items.Select(e => e.Event.Action)];
-    }
+    private async Task<List<string>> AuditActionsAsync() => [.. (await _server.AuditEventsAsync()).Select(e => e.Action)];
 
     private static string CodeFor(string base32Secret) =>
         Base32.TryDecode(base32Secret, out var key) ? Totp.Compute(key, Totp.StepAt(DateTimeOffset.UtcNow)) : throw new FormatException("not base32");
