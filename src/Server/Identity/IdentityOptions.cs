@@ -21,6 +21,13 @@ public sealed class IdentityOptions
     /// <summary>Gets or sets the age after which the token signing key is replaced by a new one.</summary>
     public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Gets or sets how long a checked credential is trusted without looking at the store again. Changes made through
+    /// this process (disabling, role changes, revoked keys) apply at once regardless; this bounds how long another
+    /// node's change takes to apply here. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan CallerCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets the issuer name shown by authenticator apps for TOTP.</summary>
     public string TotpIssuer { get; set; } = "Atom";
 

@@ -20,6 +20,7 @@ public static class IdentityServiceCollectionExtensions
     {
         services.Configure<IdentityOptions>(configuration.GetSection(IdentityOptions.Section));
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+        services.AddSingleton<AccessChanges>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<GroupStore>();

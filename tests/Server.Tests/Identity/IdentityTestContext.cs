@@ -25,11 +25,12 @@ public sealed class IdentityTestContext : IAsyncDisposable
     {
         Database = database;
         var wrapped = Options.Create(options);
-        Tenants = new TenantStore(database, Clock);
-        Users = new UserStore(database, Clock);
+        Changes = new AccessChanges();
+        Tenants = new TenantStore(database, Clock, Changes);
+        Users = new UserStore(database, Clock, Changes);
         Groups = new GroupStore(database, Clock);
-        ServiceAccounts = new ServiceAccountStore(database, Clock);
-        ApiKeyStore = new ApiKeyStore(database, Clock);
+        ServiceAccounts = new ServiceAccountStore(database, Clock, Changes);
+        ApiKeyStore = new ApiKeyStore(database, Clock, Changes);
         RefreshTokenStore = new RefreshTokenStore(database);
         SigningKeys = new SigningKeyStore(database);
         Idempotency = new IdempotencyStore(database, Clock);
@@ -46,6 +47,8 @@ public sealed class IdentityTestContext : IAsyncDisposable
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     public AtomDatabase Database { get; }
+
+    public AccessChanges Changes { get; }
 
     public TenantStore Tenants { get; }
 

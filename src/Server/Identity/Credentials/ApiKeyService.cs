@@ -127,6 +127,16 @@ public sealed class ApiKeyService(ApiKeyStore store, TimeProvider time)
         return new ApiKeyValidation(status, key);
     }
 
+    /// <summary>Records a use of a key validated earlier (and cached): written at most once per <see cref="LastUsedGranularity"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public Task RecordUseAsync(ApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return store.TouchAsync(key.TenantId, key.Id, LastUsedGranularity, cancellationToken);
+    }
+
     /// <summary>Revokes a key.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="keyId">The key.</param>

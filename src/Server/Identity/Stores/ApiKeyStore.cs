@@ -15,7 +15,8 @@ public sealed record StoredApiKey(ApiKey Key, bool PrincipalExists, bool Princip
 /// <summary>API keys (rows only; <see cref="Credentials.ApiKeyService"/> makes and checks secrets).</summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
-public sealed class ApiKeyStore(AtomDatabase database, TimeProvider time)
+/// <param name="changes">Bumped when a change can end or narrow someone's access.</param>
+public sealed class ApiKeyStore(AtomDatabase database, TimeProvider time, AccessChanges changes)
 {
     private const string Columns =
         "k.id AS Id, k.tenant_id AS TenantId, k.principal_id AS PrincipalId, k.principal_kind AS PrincipalKind, k.name AS Name, k.prefix AS Prefix, " +
@@ -115,14 +116,18 @@ public sealed class ApiKeyStore(AtomDatabase database, TimeProvider time)
     /// <param name="keyId">The key.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key after the change (revoked at the first revocation's time), or null when there is no such key.</returns>
-    public Task<ApiKey?> RevokeAsync(string tenantId, string keyId, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) =>
+    public async Task<ApiKey?> RevokeAsync(string tenantId, string keyId, CancellationToken cancellationToken = default)
+    {
+        var result = await database.InTenantAsync(tenantId, async (c, t) =>
         {
             await c.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE tenant_id = @tenantId AND id = @keyId AND revoked_at IS NULL",
                 new { tenantId, keyId, now = Ms(time.GetUtcNow()) }, t);
             var row = await c.QuerySingleOrDefaultAsync<KeyRow>($"SELECT {Columns} FROM api_keys k WHERE k.tenant_id = @tenantId AND k.id = @keyId", new { tenantId, keyId }, t);
             return row is null ? null : Map(row);
         }, cancellationToken);
+        changes.Changed();
+        return result;
+    }
 
     /// <summary>Records a use of a key, at most once per <paramref name="granularity"/> so busy keys do not write on every call.</summary>
     /// <param name="tenantId">The tenant.</param>

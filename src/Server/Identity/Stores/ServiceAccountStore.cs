@@ -10,7 +10,8 @@ namespace Atom.Server.Identity.Stores;
 /// <summary>Service accounts of a tenant with their roles.</summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
-public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time)
+/// <param name="changes">Bumped when a change can end or narrow someone's access.</param>
+public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time, AccessChanges changes)
 {
     private const string Columns = "id AS Id, tenant_id AS TenantId, name AS Name, display_name AS DisplayName, created_at AS CreatedAt, disabled_at AS DisabledAt";
 
@@ -76,8 +77,9 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
     /// <param name="roles">The new roles.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The account after the change, or null.</returns>
-    public Task<ServiceAccount?> SetRolesAsync(string tenantId, string serviceAccountId, IReadOnlyList<Role> roles, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) =>
+    public async Task<ServiceAccount?> SetRolesAsync(string tenantId, string serviceAccountId, IReadOnlyList<Role> roles, CancellationToken cancellationToken = default)
+    {
+        var result = await database.InTenantAsync(tenantId, async (c, t) =>
         {
             if (await ReadAsync(c, t, tenantId, serviceAccountId) is null)
             {
@@ -87,16 +89,23 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
             await RoleTable.ServiceAccounts.ReplaceAsync(c, t, tenantId, serviceAccountId, roles);
             return await ReadAsync(c, t, tenantId, serviceAccountId);
         }, cancellationToken);
+        changes.Changed();
+        return result;
+    }
 
     /// <summary>Disables a service account; its API keys stop working.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="serviceAccountId">The account.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>False when there is no such account or it was already disabled.</returns>
-    public Task<bool> DisableAsync(string tenantId, string serviceAccountId, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) => await c.ExecuteAsync(
+    public async Task<bool> DisableAsync(string tenantId, string serviceAccountId, CancellationToken cancellationToken = default)
+    {
+        var result = await database.InTenantAsync(tenantId, async (c, t) => await c.ExecuteAsync(
             "UPDATE service_accounts SET disabled_at = @now WHERE tenant_id = @tenantId AND id = @serviceAccountId AND disabled_at IS NULL",
             new { tenantId, serviceAccountId, now = Ms(time.GetUtcNow()) }, t) == 1, cancellationToken);
+        changes.Changed();
+        return result;
+    }
 
     private static async Task<ServiceAccount?> ReadAsync(DbConnection c, DbTransaction t, string tenantId, string id)
     {

@@ -9,7 +9,8 @@ namespace Atom.Server.Identity.Stores;
 /// <summary>Tenants. Creating and listing tenants is platform work; reading one runs as that tenant.</summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
-public sealed class TenantStore(AtomDatabase database, TimeProvider time)
+/// <param name="changes">Bumped when a change can end or narrow someone's access.</param>
+public sealed class TenantStore(AtomDatabase database, TimeProvider time, AccessChanges changes)
 {
     private const string Columns = "id AS Id, name AS Name, display_name AS DisplayName, created_at AS CreatedAt, disabled_at AS DisabledAt";
 
@@ -85,10 +86,14 @@ public sealed class TenantStore(AtomDatabase database, TimeProvider time)
     /// <param name="tenantId">The id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>False when there is no such tenant or it was already disabled.</returns>
-    public Task<bool> DisableAsync(string tenantId, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) => await c.ExecuteAsync(
+    public async Task<bool> DisableAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        var result = await database.InTenantAsync(tenantId, async (c, t) => await c.ExecuteAsync(
             "UPDATE tenants SET disabled_at = @now WHERE tenant_id = @tenantId AND id = @tenantId AND disabled_at IS NULL",
             new { tenantId, now = Ms(Now()) }, t) == 1, cancellationToken);
+        changes.Changed();
+        return result;
+    }
 
     private DateTimeOffset Now() => Time(Ms(time.GetUtcNow()));
 

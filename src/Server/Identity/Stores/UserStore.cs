@@ -13,7 +13,8 @@ namespace Atom.Server.Identity.Stores;
 /// </summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
-public sealed class UserStore(AtomDatabase database, TimeProvider time)
+/// <param name="changes">Bumped when a change can end or narrow someone's access.</param>
+public sealed class UserStore(AtomDatabase database, TimeProvider time, AccessChanges changes)
 {
     private const string Columns =
         "id AS Id, tenant_id AS TenantId, email AS Email, display_name AS DisplayName, platform_admin AS PlatformAdmin, " +
@@ -136,8 +137,9 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
     /// <param name="roles">The new set of roles.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The user after the change, or null when there is no such user.</returns>
-    public Task<User?> SetRolesAsync(string tenantId, string userId, IReadOnlyList<Role> roles, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) =>
+    public async Task<User?> SetRolesAsync(string tenantId, string userId, IReadOnlyList<Role> roles, CancellationToken cancellationToken = default)
+    {
+        var result = await database.InTenantAsync(tenantId, async (c, t) =>
         {
             if (await c.ExecuteAsync("UPDATE users SET updated_at = @now WHERE tenant_id = @tenantId AND id = @userId",
                     new { tenantId, userId, now = Ms(time.GetUtcNow()) }, t) == 0)
@@ -148,6 +150,9 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
             await RoleTable.Users.ReplaceAsync(c, t, tenantId, userId, roles);
             return await ReadAsync(c, t, tenantId, "id = @userId", new { tenantId, userId });
         }, cancellationToken);
+        changes.Changed();
+        return result;
+    }
 
     /// <summary>Sets (or, with null, removes) a user's password hash.</summary>
     /// <param name="tenantId">The tenant.</param>
@@ -164,9 +169,13 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time)
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>False when there is no such user or it was already disabled.</returns>
-    public Task<bool> DisableAsync(string tenantId, string userId, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tenantId, "UPDATE users SET disabled_at = @now, updated_at = @now WHERE tenant_id = @tenantId AND id = @userId AND disabled_at IS NULL",
+    public async Task<bool> DisableAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        var result = await ExecuteAsync(tenantId, "UPDATE users SET disabled_at = @now, updated_at = @now WHERE tenant_id = @tenantId AND id = @userId AND disabled_at IS NULL",
             new { tenantId, userId, now = Ms(time.GetUtcNow()) }, cancellationToken);
+        changes.Changed();
+        return result;
+    }
 
     /// <summary>Stores a new, not yet confirmed TOTP secret (TOTP stays off until <see cref="EnableMfaAsync"/>).</summary>
     /// <param name="tenantId">The tenant.</param>
