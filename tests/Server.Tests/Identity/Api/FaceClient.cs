@@ -103,7 +103,7 @@ public sealed class FaceClient : IDisposable
         {
             status = Json.Parse<Atom.Google.Rpc.Status>(text);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
         {
             throw new InvalidOperationException($"{verb} {pathAndQuery}: HTTP {(int)response.StatusCode} with a body that is not a google.rpc.Status: {text}", e);
         }
