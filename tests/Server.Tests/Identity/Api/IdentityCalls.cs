@@ -32,6 +32,24 @@ public static class IdentityCalls
     public static IdentityCall<GetCurrentIdentityRequest, GetCurrentIdentityResponse> GetCurrentIdentity() =>
         new(AuthServiceRpc.GetCurrentIdentity, new(), HttpMethod.Get, "/v1/auth/me");
 
+    public static IdentityCall<SignInRequest, SignInResponse> SignIn(string tenant, string email)
+    {
+        var request = new SignInRequest { Tenant = tenant, Email = email, Password = IdentityApiServer.Password };
+        return new(AuthServiceRpc.SignIn, request, HttpMethod.Post, "/v1/auth:signIn", Json(request));
+    }
+
+    public static IdentityCall<RefreshTokenRequest, RefreshTokenResponse> RefreshToken(string refreshToken)
+    {
+        var request = new RefreshTokenRequest { RefreshToken = refreshToken };
+        return new(AuthServiceRpc.RefreshToken, request, HttpMethod.Post, "/v1/auth:refresh", Json(request));
+    }
+
+    public static IdentityCall<SignOutRequest, SignOutResponse> SignOut(string refreshToken)
+    {
+        var request = new SignOutRequest { RefreshToken = refreshToken };
+        return new(AuthServiceRpc.SignOut, request, HttpMethod.Post, "/v1/auth:signOut", Json(request));
+    }
+
     public static IdentityCall<CreateTenantRequest, CreateTenantResponse> CreateTenant(string name)
     {
         var request = new CreateTenantRequest { Name = name };

@@ -116,6 +116,27 @@ public sealed class TenantIsolationTests(TwoTenantsOnBothStores stores) : IClass
 
     [Theory]
     [MemberData(nameof(ProvidersAndFaces))]
+    public async Task Another_tenants_session_cannot_be_signed_out(string provider, Face face)
+    {
+        var world = stores[provider];
+        using var acme = world.Owner(world.Acme, face);
+        using var anonymous = FaceClient.WithAuthorization(world.Server, face, null);
+        var session = (await anonymous.CallAsync(SignIn("globex", world.Globex.Member.Email))).Tokens;
+        var because = $"{provider}/{face}: acme's owner signs out globex's member";
+
+        var foreign = await NotFoundAsync(acme.CallAsync(SignOut(session.RefreshToken)), $"{because} with their refresh token");
+        var made = await NotFoundAsync(acme.CallAsync(SignOut(Convert.ToBase64String(new byte[32]).TrimEnd('=').Replace('+', '-'))), $"{because} with a made-up refresh token");
+
+        // Nothing tells a real token of another tenant from a made-up one, and the session goes on.
+        Assert.Equal(made.Everything, foreign.Everything);
+        Assert.DoesNotContain(session.RefreshToken, foreign.Everything, StringComparison.Ordinal);
+        var refreshed = (await anonymous.CallAsync(RefreshToken(session.RefreshToken))).Tokens;
+        using var member = FaceClient.Bearer(world.Server, face, refreshed.AccessToken);
+        Assert.Equal(world.Globex.Member.Id, (await member.CallAsync(GetCurrentIdentity())).Principal.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProvidersAndFaces))]
     public async Task Tenant_administration_is_denied_to_a_tenants_owner(string provider, Face face)
     {
         var world = stores[provider];
