@@ -203,3 +203,10 @@ public sealed class FaceCallException : Exception
         return Status.Details.FirstOrDefault(d => d.Is(descriptor))?.Unpack<T>();
     }
 }
+
+/// <summary>Lets a raw REST call go through the same refusal assertions as typed calls.</summary>
+internal static class RawRestExtensions
+{
+    public static async Task<global::Google.Protobuf.WellKnownTypes.Struct> AsMessage(this Task<string> call) =>
+        global::Google.Protobuf.WellKnownTypes.Struct.Parser.ParseJson(await call);
+}

@@ -429,10 +429,3 @@ public sealed class TenantIsolationTests(TwoTenantsOnBothStores stores) : IClass
         return string.Concat(id.AsSpan(0, i), id[i] == '0' ? "1" : "0", id.AsSpan(i + 1));
     }
 }
-
-/// <summary>Lets a raw REST call go through the same refusal assertions as typed calls.</summary>
-internal static class RawRestExtensions
-{
-    public static async Task<global::Google.Protobuf.WellKnownTypes.Struct> AsMessage(this Task<string> call) =>
-        global::Google.Protobuf.WellKnownTypes.Struct.Parser.ParseJson(await call);
-}
