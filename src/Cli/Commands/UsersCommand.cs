@@ -1,0 +1,168 @@
+using System.CommandLine;
+using Atom.Cli.Arguments;
+using Atom.Cli.Calls;
+using Atom.V1;
+using Google.Protobuf;
+
+namespace Atom.Cli.Commands;
+
+/// <summary>
+/// <c>atom users create|list|disable|roles</c>: the users of the caller's tenant (UserService). The server
+/// creates users in the caller's tenant, so <c>--tenant</c> on create is a check, not a switch.
+/// </summary>
+internal static class UsersCommand
+{
+    private static readonly string[] Columns = ["ID", "Email", "Display name", "Roles", "MFA", "Status", "Created"];
+
+    public static Command Create(CommandRunner runner) => new("users", "Manage the users of your tenant")
+    {
+        CreateCommand(runner),
+        ListCommand(runner),
+        DisableCommand(runner),
+        RolesCommand(runner),
+    };
+
+    private static Command CreateCommand(CommandRunner runner)
+    {
+        var email = new Argument<string>("email") { Description = "The user's email, unique in the tenant" };
+        var displayName = new Option<string?>("--display-name") { Description = "The name shown to people", HelpName = "TEXT" };
+        var roles = RoleNames.Option("The user's roles; repeat for several [default: member]");
+        var passwordStdin = new Option<bool>("--password-stdin")
+        {
+            Description = "Read the initial password from standard input (at least 12 characters, not a common one)",
+        };
+        var tenant = new Option<string?>("--tenant")
+        {
+            Description = "The tenant to create the user in; it must be the one you are signed in to",
+            HelpName = "NAME",
+        };
+        var command = new Command("create", "Create a user with a password") { email, displayName, roles, passwordStdin, tenant };
+        command.SetAction((result, token) => runner.RunAsync(result, async context =>
+        {
+            // The password is read before any call, so a missing one fails without touching the server.
+            var password = result.GetValue(passwordStdin)
+                ? await SecretInput.ReadAsync(Console.In, "--password-stdin", context.CancellationToken).ConfigureAwait(false)
+                : await SecretInput.PromptAsync("Initial password: ", context.CancellationToken).ConfigureAwait(false)
+                    ?? throw new UsageException("no password: pipe it in with --password-stdin (a password is never taken as an argument).");
+
+            using var connection = context.Connect();
+            if (result.GetValue(tenant) is { } wanted)
+            {
+                await CheckTenantAsync(context, connection, wanted.Trim()).ConfigureAwait(false);
+            }
+
+            var request = new CreateUserRequest
+            {
+                Email = result.GetValue(email)!.Trim(),
+                DisplayName = result.GetValue(displayName) ?? string.Empty,
+                Password = password,
+                RequestId = Guid.NewGuid().ToString(),
+            };
+            request.Roles.Add(result.GetValue(roles) ?? []);
+            var response = await new UserServiceClient(connection).CreateUserAsync(request, context.CallOptions()).ConfigureAwait(false);
+            return await PrintAsync(context, response, response.User, "Created user").ConfigureAwait(false);
+        }, token));
+        return command;
+    }
+
+    private static Command ListCommand(CommandRunner runner)
+    {
+        var includeDisabled = new Option<bool>("--include-disabled") { Description = "Also list disabled users" };
+        var command = new Command("list", "List the users of your tenant, by email") { includeDisabled };
+        command.SetAction((result, token) => runner.RunAsync(result, async context =>
+        {
+            using var connection = context.Connect();
+            var client = new UserServiceClient(connection);
+            var response = await Pages.AllAsync(page => client.ListUsersAsync(
+                new ListUsersRequest { PageToken = page, IncludeDisabled = result.GetValue(includeDisabled) },
+                context.CallOptions()).ResponseAsync).ConfigureAwait(false);
+
+            if (context.Settings.Output == OutputFormat.Json)
+            {
+                await context.Out.WriteLineAsync(context.Json(response)).ConfigureAwait(false);
+            }
+            else
+            {
+                Display.Table(context.Console, "users", Columns, response.Users.Select(Row));
+            }
+
+            return ExitCodes.Success;
+        }, token));
+        return command;
+    }
+
+    private static Command DisableCommand(CommandRunner runner)
+    {
+        var userId = new Argument<string>("user-id") { Description = "The user's id (see atom users list)" };
+        var command = new Command("disable", "Disable a user: sign-in fails and their tokens and keys stop working") { userId };
+        command.SetAction((result, token) => runner.RunAsync(result, async context =>
+        {
+            using var connection = context.Connect();
+            var response = await new UserServiceClient(connection)
+                .DisableUserAsync(new DisableUserRequest { UserId = result.GetValue(userId)! }, context.CallOptions())
+                .ConfigureAwait(false);
+            return await PrintAsync(context, response, response.User, "Disabled user").ConfigureAwait(false);
+        }, token));
+        return command;
+    }
+
+    private static Command RolesCommand(CommandRunner runner)
+    {
+        var userId = new Argument<string>("user-id") { Description = "The user's id (see atom users list)" };
+        var roles = RoleNames.Option("The roles the user gets, replacing the current ones; repeat for several");
+        roles.Required = true;
+        var command = new Command("roles", "Replace a user's roles in your tenant") { userId, roles };
+        command.SetAction((result, token) => runner.RunAsync(result, async context =>
+        {
+            using var connection = context.Connect();
+            var request = new SetUserRolesRequest { UserId = result.GetValue(userId)! };
+            request.Roles.Add(result.GetValue(roles) ?? []);
+            var response = await new UserServiceClient(connection).SetUserRolesAsync(request, context.CallOptions()).ConfigureAwait(false);
+            return await PrintAsync(context, response, response.User, "Set the roles of user").ConfigureAwait(false);
+        }, token));
+        return command;
+    }
+
+    /// <summary>
+    /// The server creates users in the caller's tenant, whatever the request says; so a --tenant that is not the
+    /// caller's is refused here instead of quietly creating the user somewhere else.
+    /// </summary>
+    private static async Task CheckTenantAsync(CliContext context, ServerConnection connection, string wanted)
+    {
+        var identity = await new AuthServiceClient(connection)
+            .GetCurrentIdentityAsync(new GetCurrentIdentityRequest(), context.CallOptions())
+            .ConfigureAwait(false);
+        var principal = identity.Principal ?? new Principal();
+        if (!string.Equals(wanted, principal.TenantName, StringComparison.OrdinalIgnoreCase) && !string.Equals(wanted, principal.TenantId, StringComparison.Ordinal))
+        {
+            throw new UsageException(
+                $"--tenant {wanted}: you are signed in to tenant '{principal.TenantName}', and users are created in the caller's tenant. "
+                + $"Sign in to {wanted} first (atom login --tenant {wanted} --email EMAIL --password-stdin), or use an API key of that tenant.");
+        }
+    }
+
+    private static async Task<int> PrintAsync(CliContext context, IMessage response, User? user, string done)
+    {
+        if (context.Settings.Output == OutputFormat.Json)
+        {
+            await context.Out.WriteLineAsync(context.Json(response)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        user ??= new User();
+        await context.Out.WriteLineAsync($"{done} {user.Email}.").ConfigureAwait(false);
+        Display.Facts(context.Console, Columns.Zip(Row(user)));
+        return ExitCodes.Success;
+    }
+
+    private static string[] Row(User user) =>
+    [
+        user.Id,
+        user.Email,
+        user.DisplayName,
+        RoleNames.Names(user.Roles) + (user.PlatformAdmin ? " (platform admin)" : string.Empty),
+        user.MfaEnabled ? "on" : "off",
+        user.Disabled ? "disabled" : "active",
+        Display.Time(user.CreateTime),
+    ];
+}
