@@ -1,5 +1,6 @@
 using Atom.Sdk.Internal;
 using Atom.Server.Identity;
+using Atom.Server.Identity.Api;
 using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
 using Atom.Server.Rpc.Health;
@@ -37,6 +38,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddAtomIdentity(configuration);
         services.AddSingleton<ICallerAuthenticator, IdentityCallerAuthenticator>();
         services.AddAtomAuthorization(configuration);
+        services.AddAtomIdentityApi();
 
         services.AddAtomService<ServerInfoService>();
 

@@ -51,6 +51,21 @@ public static class AuditActions
     /// <summary>The roles of a user or service account changed.</summary>
     public const string RolesChanged = "roles.changed";
 
+    /// <summary>A group was created.</summary>
+    public const string GroupCreated = "group.created";
+
+    /// <summary>A user joined a group.</summary>
+    public const string GroupMemberAdded = "group.member_added";
+
+    /// <summary>A user left a group.</summary>
+    public const string GroupMemberRemoved = "group.member_removed";
+
+    /// <summary>A service account was created.</summary>
+    public const string ServiceAccountCreated = "service_account.created";
+
+    /// <summary>A service account was disabled.</summary>
+    public const string ServiceAccountDisabled = "service_account.disabled";
+
     /// <summary>The first start created the default tenant, admin and key.</summary>
     public const string BootstrapCompleted = "bootstrap.completed";
 }

@@ -32,7 +32,7 @@ public static class PageToken
     public const int DefaultPageSize = 50;
 
     /// <summary>The largest page a caller gets, whatever it asks for.</summary>
-    public const int MaxPageSize = 1000;
+    public const int MaxPageSize = 500;
 
     private const string Version = "p1";
 
@@ -62,18 +62,18 @@ public static class PageToken
         }
         catch (FormatException)
         {
-            throw new InvalidPageTokenException("page_token is not a token this server issued.");
+            throw new InvalidPageTokenException("is not a token this server issued.");
         }
 
         var parts = text.Split('\n', 3);
         if (parts.Length != 3 || parts[0] != Version)
         {
-            throw new InvalidPageTokenException("page_token is not a token this server issued.");
+            throw new InvalidPageTokenException("is not a token this server issued.");
         }
 
         if (parts[1] != scope)
         {
-            throw new InvalidPageTokenException("page_token belongs to another list or other filters; start again without it.");
+            throw new InvalidPageTokenException("belongs to another list or other filters; start again without it.");
         }
 
         return parts[2];
@@ -104,15 +104,16 @@ public static class PageToken
 public sealed class InvalidPageTokenException : ArgumentException
 {
     /// <summary>Initializes a new instance of the <see cref="InvalidPageTokenException"/> class.</summary>
-    /// <param name="message">Why the token was rejected.</param>
+    /// <param name="message">Why the token was rejected, e.g. "is not a token this server issued."</param>
     public InvalidPageTokenException(string message)
         : base(message, "page_token")
     {
+        Problem = message;
     }
 
     /// <summary>Initializes a new instance of the <see cref="InvalidPageTokenException"/> class.</summary>
     public InvalidPageTokenException()
-        : base("page_token is invalid.", "page_token")
+        : this("is not valid.")
     {
     }
 
@@ -122,5 +123,9 @@ public sealed class InvalidPageTokenException : ArgumentException
     public InvalidPageTokenException(string message, Exception innerException)
         : base(message, "page_token", innerException)
     {
+        Problem = message;
     }
+
+    /// <summary>Gets what is wrong with the token, without the parameter name (the field is always <c>page_token</c>).</summary>
+    public string Problem { get; }
 }

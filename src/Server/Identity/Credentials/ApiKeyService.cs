@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Atom.Server.Identity.Stores;
 using static Atom.Server.Identity.Internal.StoreSupport;
 
@@ -66,6 +67,14 @@ public sealed class ApiKeyService(ApiKeyStore store, TimeProvider time)
     {
         var (key, secret) = Prepare(tenantId, principalId, kind, name, scopes, expiresAt, ApiKeySecret.Generate());
         await store.InsertAsync(key, Sha256Hex(secret), cancellationToken);
+        return new CreatedApiKey(key, secret);
+    }
+
+    /// <summary>Creates a key with a random secret inside a transaction the caller runs (idempotent creates).</summary>
+    internal async Task<CreatedApiKey> CreateAsync(DbConnection connection, DbTransaction transaction, string tenantId, string principalId, PrincipalKind kind, string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt)
+    {
+        var (key, secret) = Prepare(tenantId, principalId, kind, name, scopes, expiresAt, ApiKeySecret.Generate());
+        await ApiKeyStore.InsertAsync(connection, transaction, key, Sha256Hex(secret));
         return new CreatedApiKey(key, secret);
     }
 

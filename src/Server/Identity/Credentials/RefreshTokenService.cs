@@ -111,20 +111,22 @@ public sealed class RefreshTokenService(RefreshTokenStore store, TimeProvider ti
         return new RefreshResult(RefreshTokenStatus.Rotated, found.TenantId, found.UserId, next);
     }
 
-    /// <summary>Ends the session a token belongs to: revokes its whole family (sign-out).</summary>
+    /// <summary>Ends the session a token belongs to, only if it is the given user's (sign-out by that user).</summary>
     /// <param name="token">The token presented.</param>
+    /// <param name="tenantId">The caller's tenant.</param>
+    /// <param name="userId">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The token's tenant and user, or null when the token is unknown.</returns>
-    public async Task<(string TenantId, string UserId)?> RevokeFamilyAsync(string? token, CancellationToken cancellationToken = default)
+    /// <returns>The family revoked, or null when the token is unknown or someone else's.</returns>
+    public async Task<string?> RevokeOwnFamilyAsync(string? token, string tenantId, string userId, CancellationToken cancellationToken = default)
     {
         var found = await FindAsync(token, cancellationToken);
-        if (found is null)
+        if (found is null || found.TenantId != tenantId || found.UserId != userId)
         {
             return null;
         }
 
         await store.RevokeFamilyAsync(found.TenantId, found.FamilyId, time.GetUtcNow(), cancellationToken);
-        return (found.TenantId, found.UserId);
+        return found.FamilyId;
     }
 
     /// <summary>Ends every session of a user (password change, disable).</summary>

@@ -20,21 +20,24 @@ public sealed class GroupStore(AtomDatabase database, TimeProvider time)
     /// <returns>The group.</returns>
     /// <exception cref="AlreadyExistsException">The name is taken in the tenant.</exception>
     public Task<Group> CreateAsync(string tenantId, string name, string displayName, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) =>
-        {
-            var group = new Group(NewId(), tenantId, name, displayName, [], Time(Ms(time.GetUtcNow())));
-            try
-            {
-                await c.ExecuteAsync("INSERT INTO groups (id, tenant_id, name, display_name, created_at) VALUES (@Id, @TenantId, @Name, @DisplayName, @createdAt)",
-                    new { group.Id, group.TenantId, group.Name, group.DisplayName, createdAt = Ms(group.CreatedAt) }, t);
-            }
-            catch (DbException e) when (IsUniqueViolation(e))
-            {
-                throw new AlreadyExistsException("group", "name", name, e);
-            }
+        database.InTenantAsync(tenantId, (c, t) => CreateAsync(c, t, tenantId, name, displayName), cancellationToken);
 
-            return group;
-        }, cancellationToken);
+    /// <summary>Creates an empty group inside a transaction the caller runs (idempotent creates).</summary>
+    internal async Task<Group> CreateAsync(DbConnection connection, DbTransaction transaction, string tenantId, string name, string displayName)
+    {
+        var group = new Group(NewId(), tenantId, name, displayName, [], Time(Ms(time.GetUtcNow())));
+        try
+        {
+            await connection.ExecuteAsync("INSERT INTO groups (id, tenant_id, name, display_name, created_at) VALUES (@Id, @TenantId, @Name, @DisplayName, @createdAt)",
+                new { group.Id, group.TenantId, group.Name, group.DisplayName, createdAt = Ms(group.CreatedAt) }, transaction);
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            throw new AlreadyExistsException("group", "name", name, e);
+        }
+
+        return group;
+    }
 
     /// <summary>Gets a group with its members.</summary>
     /// <param name="tenantId">The tenant.</param>

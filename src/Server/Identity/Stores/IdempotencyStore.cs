@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Atom.Server.Storage;
 using Dapper;
 using static Atom.Server.Identity.Internal.StoreSupport;
@@ -42,6 +43,31 @@ public sealed class IdempotencyStore(AtomDatabase database, TimeProvider time)
             return await c.QuerySingleAsync<byte[]>(
                 "SELECT response FROM idempotency_keys WHERE tenant_id = @tenantId AND principal_id = @principalId AND request_id = @requestId AND method = @method", key, t);
         }, cancellationToken);
+
+    /// <summary>
+    /// Claims a request inside the transaction that performs it, so the effect and the memory of it commit
+    /// together. A concurrent claim of the same request waits for the first transaction (PostgreSQL blocks on the
+    /// unique key; SQLite has one writer) and then gets its reply.
+    /// </summary>
+    /// <returns>Null when this transaction now owns the request; otherwise the reply stored by the one that did.</returns>
+    internal async Task<byte[]?> ClaimAsync(DbConnection connection, DbTransaction transaction, string tenantId, string principalId, string requestId, string method)
+    {
+        var key = new { tenantId, principalId, requestId, method, response = Array.Empty<byte>(), now = Ms(time.GetUtcNow()) };
+        var claimed = await connection.ExecuteAsync(
+            "INSERT INTO idempotency_keys (tenant_id, principal_id, request_id, method, response, created_at) " +
+            "VALUES (@tenantId, @principalId, @requestId, @method, @response, @now) ON CONFLICT DO NOTHING", key, transaction);
+        return claimed == 1
+            ? null
+            : await connection.QuerySingleAsync<byte[]>(
+                "SELECT response FROM idempotency_keys WHERE tenant_id = @tenantId AND principal_id = @principalId AND request_id = @requestId AND method = @method", key, transaction);
+    }
+
+    /// <summary>Stores the reply to a request claimed by <see cref="ClaimAsync"/> in the same transaction.</summary>
+    /// <returns>A task.</returns>
+    internal static Task CompleteAsync(DbConnection connection, DbTransaction transaction, string tenantId, string principalId, string requestId, string method, byte[] response) =>
+        connection.ExecuteAsync(
+            "UPDATE idempotency_keys SET response = @response WHERE tenant_id = @tenantId AND principal_id = @principalId AND request_id = @requestId AND method = @method",
+            new { tenantId, principalId, requestId, method, response }, transaction);
 
     /// <summary>Forgets replies older than <paramref name="before"/> (platform housekeeping).</summary>
     /// <param name="before">The cut-off.</param>

@@ -23,22 +23,25 @@ public sealed class ServiceAccountStore(AtomDatabase database, TimeProvider time
     /// <returns>The account.</returns>
     /// <exception cref="AlreadyExistsException">The name is taken in the tenant.</exception>
     public Task<ServiceAccount> CreateAsync(string tenantId, string name, string displayName, IReadOnlyList<Role> roles, CancellationToken cancellationToken = default) =>
-        database.InTenantAsync(tenantId, async (c, t) =>
-        {
-            var id = NewId();
-            try
-            {
-                await c.ExecuteAsync("INSERT INTO service_accounts (id, tenant_id, name, display_name, created_at) VALUES (@id, @tenantId, @name, @displayName, @now)",
-                    new { id, tenantId, name, displayName, now = Ms(time.GetUtcNow()) }, t);
-            }
-            catch (DbException e) when (IsUniqueViolation(e))
-            {
-                throw new AlreadyExistsException("service account", "name", name, e);
-            }
+        database.InTenantAsync(tenantId, (c, t) => CreateAsync(c, t, tenantId, name, displayName, roles), cancellationToken);
 
-            await RoleTable.ServiceAccounts.AddAsync(c, t, tenantId, id, roles);
-            return (await ReadAsync(c, t, tenantId, id))!;
-        }, cancellationToken);
+    /// <summary>Creates a service account inside a transaction the caller runs (idempotent creates).</summary>
+    internal async Task<ServiceAccount> CreateAsync(DbConnection connection, DbTransaction transaction, string tenantId, string name, string displayName, IReadOnlyList<Role> roles)
+    {
+        var id = NewId();
+        try
+        {
+            await connection.ExecuteAsync("INSERT INTO service_accounts (id, tenant_id, name, display_name, created_at) VALUES (@id, @tenantId, @name, @displayName, @now)",
+                new { id, tenantId, name, displayName, now = Ms(time.GetUtcNow()) }, transaction);
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            throw new AlreadyExistsException("service account", "name", name, e);
+        }
+
+        await RoleTable.ServiceAccounts.AddAsync(connection, transaction, tenantId, id, roles);
+        return (await ReadAsync(connection, transaction, tenantId, id))!;
+    }
 
     /// <summary>Gets a service account.</summary>
     /// <param name="tenantId">The tenant.</param>

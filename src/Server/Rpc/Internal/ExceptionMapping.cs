@@ -1,4 +1,6 @@
 using Atom.Sdk;
+using Atom.Server.Storage;
+using Atom.V1;
 using Microsoft.Extensions.Logging;
 
 namespace Atom.Server.Rpc.Internal;
@@ -21,13 +23,21 @@ internal static partial class ExceptionMapping
                 return new RpcException(Status.DefaultCancelled);
             case IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException when context.HttpContext.RequestAborted.IsCancellationRequested:
                 return new RpcException(Status.DefaultCancelled);
+
+            // Stores raise these on uniqueness and paging; every handler would otherwise catch and map them alike.
+            case AlreadyExistsException taken:
+                return new RpcException(StatusCode.AlreadyExists, taken.Message,
+                    AtomErrors.Info(ErrorReason.AlreadyExists, ("resource_type", taken.Resource), ("field", taken.Field)),
+                    new Atom.Google.Rpc.ResourceInfo { ResourceType = taken.Resource, ResourceName = taken.Value, Description = $"{taken.Field} is taken" });
+            case InvalidPageTokenException badToken:
+                return AtomErrors.InvalidField("page_token", badToken.Problem);
         }
 
         Log.UnhandledException(logger, context.Method.FullName, exception);
         var detail = options.EnableDetailedErrors
             ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
             : "Exception was thrown by handler.";
-        return AtomErrors.Exception(StatusCode.Unknown, V1.ErrorReason.Internal, detail);
+        return AtomErrors.Exception(StatusCode.Unknown, ErrorReason.Internal, detail);
     }
 
     private static partial class Log

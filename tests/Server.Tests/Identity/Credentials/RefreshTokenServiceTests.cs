@@ -45,17 +45,19 @@ public sealed class RefreshTokenServiceTests
 
     [Theory]
     [MemberData(nameof(StoreProvider.Both), MemberType = typeof(StoreProvider))]
-    public async Task Sign_out_revokes_the_family_and_unknown_tokens_are_unknown(string provider)
+    public async Task Sign_out_revokes_the_family_only_for_its_owner_and_unknown_tokens_are_unknown(string provider)
     {
         await using var context = await IdentityTestContext.CreateAsync(provider);
         var jane = await context.CreateUserAsync(context.A, "jane@example.com");
         var first = await context.RefreshTokens.IssueAsync(context.A.Id, jane.Id);
         var second = (await context.RefreshTokens.RotateAsync(first.Token)).Next!;
 
-        Assert.Equal((context.A.Id, jane.Id), await context.RefreshTokens.RevokeFamilyAsync(second.Token));
+        var john = await context.CreateUserAsync(context.A, "john@example.com");
+        Assert.Null(await context.RefreshTokens.RevokeOwnFamilyAsync(second.Token, context.A.Id, john.Id));
+        Assert.Equal(first.FamilyId, await context.RefreshTokens.RevokeOwnFamilyAsync(second.Token, context.A.Id, jane.Id));
 
         Assert.Equal(RefreshTokenStatus.Revoked, (await context.RefreshTokens.RotateAsync(second.Token)).Status);
-        Assert.Null(await context.RefreshTokens.RevokeFamilyAsync("x"));
+        Assert.Null(await context.RefreshTokens.RevokeOwnFamilyAsync("x", context.A.Id, jane.Id));
         Assert.Equal(RefreshTokenStatus.Unknown, (await context.RefreshTokens.RotateAsync(null)).Status);
         Assert.Equal(RefreshTokenStatus.Unknown, (await context.RefreshTokens.RotateAsync("not-a-token")).Status);
         Assert.Equal(RefreshTokenStatus.Unknown, (await context.RefreshTokens.RotateAsync(ApiKeySecret.Generate()[14..])).Status);

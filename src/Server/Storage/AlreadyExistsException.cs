@@ -1,4 +1,4 @@
-namespace Atom.Server.Identity;
+namespace Atom.Server.Storage;
 
 /// <summary>A create or update would duplicate a value that must be unique (a tenant name, an email in a tenant, ...).</summary>
 public sealed class AlreadyExistsException : Exception
