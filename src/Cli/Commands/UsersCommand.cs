@@ -1,14 +1,15 @@
 using System.CommandLine;
 using Atom.Cli.Arguments;
 using Atom.Cli.Calls;
+using Atom.Sdk;
 using Atom.V1;
 using Google.Protobuf;
 
 namespace Atom.Cli.Commands;
 
 /// <summary>
-/// <c>atom users create|list|disable|roles</c>: the users of the caller's tenant (UserService). The server
-/// creates users in the caller's tenant, so <c>--tenant</c> on create is a check, not a switch.
+/// <c>atom users create|list|disable|roles</c>: the users of the caller's tenant (UserService); a platform
+/// administrator may create a user in another tenant with <c>--tenant</c> (how a new tenant gets its first owner).
 /// </summary>
 internal static class UsersCommand
 {
@@ -33,7 +34,7 @@ internal static class UsersCommand
         };
         var tenant = new Option<string?>("--tenant")
         {
-            Description = "The tenant to create the user in; it must be the one you are signed in to",
+            Description = "The tenant to create the user in, by short name or id; another than your own needs a platform administrator [default: yours]",
             HelpName = "NAME",
         };
         var command = new Command("create", "Create a user with a password") { email, displayName, roles, passwordStdin, tenant };
@@ -46,20 +47,29 @@ internal static class UsersCommand
                     ?? throw new UsageException("no password: pipe it in with --password-stdin (a password is never taken as an argument).");
 
             using var connection = context.Connect();
-            if (result.GetValue(tenant) is { } wanted)
-            {
-                await CheckTenantAsync(context, connection, wanted.Trim()).ConfigureAwait(false);
-            }
-
             var request = new CreateUserRequest
             {
                 Email = result.GetValue(email)!.Trim(),
                 DisplayName = result.GetValue(displayName) ?? string.Empty,
                 Password = password,
+                Tenant = result.GetValue(tenant)?.Trim() ?? string.Empty,
                 RequestId = Guid.NewGuid().ToString(),
             };
             request.Roles.Add(result.GetValue(roles) ?? []);
-            var response = await new UserServiceClient(connection).CreateUserAsync(request, context.CallOptions()).ConfigureAwait(false);
+            CreateUserResponse response;
+            try
+            {
+                response = await new UserServiceClient(connection).CreateUserAsync(request, context.CallOptions()).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied && request.Tenant.Length > 0 && context.Settings.Output == OutputFormat.Table)
+            {
+                // Only platform administrators reach into other tenants; everyone else signs in to the tenant itself.
+                var exitCode = ErrorReport.Print(context, e);
+                await context.Error.WriteLineAsync(
+                    $"hint: to create users in {request.Tenant} as its admin, sign in to it: atom login --tenant {request.Tenant} --email EMAIL --password-stdin").ConfigureAwait(false);
+                return exitCode;
+            }
+
             return await PrintAsync(context, response, response.User, "Created user").ConfigureAwait(false);
         }, token));
         return command;
@@ -68,7 +78,7 @@ internal static class UsersCommand
     private static Command ListCommand(CommandRunner runner)
     {
         var includeDisabled = new Option<bool>("--include-disabled") { Description = "Also list disabled users" };
-        var command = new Command("list", "List the users of your tenant, by email") { includeDisabled };
+        var command = new Command("list", "List the users of your tenant") { includeDisabled };
         command.SetAction((result, token) => runner.RunAsync(result, async context =>
         {
             using var connection = context.Connect();
@@ -121,24 +131,6 @@ internal static class UsersCommand
             return await PrintAsync(context, response, response.User, "Set the roles of user").ConfigureAwait(false);
         }, token));
         return command;
-    }
-
-    /// <summary>
-    /// The server creates users in the caller's tenant, whatever the request says; so a --tenant that is not the
-    /// caller's is refused here instead of quietly creating the user somewhere else.
-    /// </summary>
-    private static async Task CheckTenantAsync(CliContext context, ServerConnection connection, string wanted)
-    {
-        var identity = await new AuthServiceClient(connection)
-            .GetCurrentIdentityAsync(new GetCurrentIdentityRequest(), context.CallOptions())
-            .ConfigureAwait(false);
-        var principal = identity.Principal ?? new Principal();
-        if (!string.Equals(wanted, principal.TenantName, StringComparison.OrdinalIgnoreCase) && !string.Equals(wanted, principal.TenantId, StringComparison.Ordinal))
-        {
-            throw new UsageException(
-                $"--tenant {wanted}: you are signed in to tenant '{principal.TenantName}', and users are created in the caller's tenant. "
-                + $"Sign in to {wanted} first (atom login --tenant {wanted} --email EMAIL --password-stdin), or use an API key of that tenant.");
-        }
     }
 
     private static async Task<int> PrintAsync(CliContext context, IMessage response, User? user, string done)

@@ -44,6 +44,7 @@ internal static class WhoamiCommand
                 ("Authenticated by", principal.AuthenticatedBy),
                 ("Key scopes", principal.Scopes.Count > 0 ? string.Join(", ", principal.Scopes) : principal.AuthenticatedBy == "api_key" ? "all" : "-"),
                 ("Credential", credential),
+                ("Session ends", connection.Profile?.RefreshTokenExpireTime is { } ends ? Display.Time(ends) : string.Empty),
             ]);
             return ExitCodes.Success;
         }, token));

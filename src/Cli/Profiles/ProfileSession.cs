@@ -17,6 +17,7 @@ internal sealed class ProfileSession(ProfileStore store, ServerProfile profile, 
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ServerProfile _profile = profile;
+    private RpcException? _renewalFailure;
 
     /// <summary>Gets the profile as it now is (after any renewal).</summary>
     public ServerProfile Profile => _profile;
@@ -51,6 +52,12 @@ internal sealed class ProfileSession(ProfileStore store, ServerProfile profile, 
             if (_profile.Token != rejected)
             {
                 return;
+            }
+
+            // A refresh token the server refused stays refused: asking again would only repeat the answer.
+            if (_renewalFailure is not null)
+            {
+                throw _renewalFailure;
             }
 
             using var held = await store.LockAsync(_profile.Server, cancellationToken).ConfigureAwait(false);
@@ -97,7 +104,8 @@ internal sealed class ProfileSession(ProfileStore store, ServerProfile profile, 
         catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
         {
             // The details (ErrorInfo: expired, revoked, replayed) still print, and with them the hint to sign in again.
-            throw new RpcException(new Status(e.StatusCode, $"the sign-in stored for {server} has ended: {e.Status.Detail}"), e.Trailers);
+            _renewalFailure = new RpcException(new Status(e.StatusCode, $"the sign-in stored for {server} has ended: {e.Status.Detail}"), e.Trailers);
+            throw _renewalFailure;
         }
     }
 

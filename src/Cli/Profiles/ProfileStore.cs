@@ -120,6 +120,11 @@ internal sealed class ProfileStore(string directory)
     public bool Delete(string server)
     {
         var path = PathFor(server);
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return false;
+        }
+
         var existed = File.Exists(path);
         File.Delete(path);
         File.Delete(path + ".lock");
