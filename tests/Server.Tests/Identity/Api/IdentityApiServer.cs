@@ -1,8 +1,14 @@
 using System.Net.Http.Headers;
 using Atom.Sdk;
+using Atom.Server.Identity;
+using Atom.Server.Identity.Stores;
+using Atom.Server.Storage;
 using Atom.Server.Tests.Infrastructure;
 using Atom.Server.Tests.Storage;
 using Atom.V1;
+using Microsoft.Extensions.DependencyInjection;
+using Tenant = Atom.V1.Tenant;
+using User = Atom.V1.User;
 
 namespace Atom.Server.Tests.Identity.Api;
 
@@ -85,6 +91,15 @@ public sealed class IdentityApiServer : IAsyncDisposable
         var tenant = (await new TenantServiceClient(Channel(TestServer.AdminToken)).CreateTenantAsync(new CreateTenantRequest { Name = name })).Tenant;
         var (owner, signIn) = await CreateSignedInUserAsync($"owner@{name}.example", name, Role.Owner);
         return (tenant, signIn.Tokens.AccessToken, owner);
+    }
+
+    /// <summary>The security events recorded in a tenant, oldest first.</summary>
+    public async Task<List<AuditEvent>> AuditEventsAsync(string tenant = "default")
+    {
+        var services = _server.Server.Services;
+        var found = await services.GetRequiredService<TenantStore>().FindByNameAsync(tenant) ?? throw new InvalidOperationException("No tenant " + tenant);
+        var page = await services.GetRequiredService<AuditLog>().ListAsync(found.Id, new PageRequest(500));
+        return [.. page.Items.Select(e => e.Event)];
     }
 
     public async ValueTask DisposeAsync()
