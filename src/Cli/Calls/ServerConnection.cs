@@ -80,15 +80,21 @@ internal sealed class ServerConnection : CallInvoker, IDisposable
     public static ServerConnection WithToken(CliSettings settings, string? token) =>
         new(settings.Server, token, token is null ? CredentialOrigin.None : CredentialOrigin.Option, session: null);
 
-    /// <summary>Renews a stored session now if its access token is about to expire, so <see cref="Profile"/> holds the tokens the next call sends.</summary>
-    /// <param name="cancellationToken">Cancels the renewal.</param>
-    /// <returns>A task that completes when the tokens are current.</returns>
-    public async Task RenewIfExpiringAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the stored session on the server: AuthService.SignOut revokes its refresh token's family. The access
+    /// token is renewed first if it is about to expire, since SignOut needs a live one; the refresh token sent is
+    /// then the newest.
+    /// </summary>
+    /// <param name="options">The call's options.</param>
+    /// <returns>A task that completes when the server has revoked the session.</returns>
+    /// <exception cref="InvalidOperationException">The connection does not use a stored session.</exception>
+    public async Task EndSessionAsync(CallOptions options)
     {
-        if (_session is not null)
-        {
-            await _session.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var session = _session is { CanRenew: true } ? _session : throw new InvalidOperationException("No stored session to end.");
+        await session.GetAccessTokenAsync(options.CancellationToken).ConfigureAwait(false);
+        await new AuthServiceClient(this)
+            .SignOutAsync(new SignOutRequest { RefreshToken = session.Profile.RefreshToken }, options)
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -155,6 +155,7 @@ internal static class LoginCommand
 
     private static async Task<int> SaveAsync(CliContext context, ServerProfile profile, Principal? principal)
     {
+        await EndPreviousSessionAsync(context).ConfigureAwait(false);
         context.Profiles.Save(profile);
         if (context.Settings.Output == OutputFormat.Json)
         {
@@ -175,6 +176,39 @@ internal static class LoginCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A new sign-in replaces the stored one, whose refresh token would otherwise be forgotten while still valid
+    /// for weeks: it is revoked first, on a best-effort basis (a session that is already over needs nothing).
+    /// </summary>
+    private static async Task EndPreviousSessionAsync(CliContext context)
+    {
+        ServerProfile? previous;
+        try
+        {
+            previous = context.Profiles.Load(context.Settings.Server);
+        }
+        catch (UsageException)
+        {
+            return;
+        }
+
+        if (previous is not { Kind: ProfileCredentialKind.Session, RefreshToken: not null })
+        {
+            return;
+        }
+
+        try
+        {
+            using var connection = ServerConnection.ForProfile(context.Settings, context.Profiles, previous);
+            await connection.EndSessionAsync(context.CallOptions()).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode is not (StatusCode.Cancelled or StatusCode.Unauthenticated))
+        {
+            await context.Error.WriteLineAsync($"warning: the previous session for {previous.Server} ({previous.Who}) could not be signed out: {e.Status.Detail}")
+                .ConfigureAwait(false);
+        }
     }
 
     private static ServerProfile ProfileOf(string server, ProfileCredentialKind kind, string token, Principal? principal) => new()

@@ -46,12 +46,7 @@ internal static class LogoutCommand
             try
             {
                 using var connection = ServerConnection.ForProfile(context.Settings, context.Profiles, profile);
-
-                // SignOut needs a live access token, and the refresh token it revokes is the newest one.
-                await connection.RenewIfExpiringAsync(context.CancellationToken).ConfigureAwait(false);
-                await new AuthServiceClient(connection)
-                    .SignOutAsync(new SignOutRequest { RefreshToken = connection.Profile!.RefreshToken }, context.CallOptions())
-                    .ConfigureAwait(false);
+                await connection.EndSessionAsync(context.CallOptions()).ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
             {

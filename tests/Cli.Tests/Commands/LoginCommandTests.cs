@@ -169,6 +169,25 @@ public sealed class LoginCommandTests(CliServer server, ShortTokenCliServer othe
     }
 
     [Fact]
+    public async Task Signing_in_again_ends_the_session_it_replaces()
+    {
+        var first = await server.CreateUserAsync("first");
+        var second = await server.CreateUserAsync("second");
+        using var home = new CliHome(server.Address);
+        await home.LoginAsync(first.Email);
+        var replaced = home.Profile()!.RefreshToken!;
+
+        await home.LoginAsync(second.Email);
+        var whoami = await home.RunAsync("whoami", "-o", "json");
+
+        Assert.Equal(second.Email, whoami.Json().GetProperty("principal").GetProperty("email").GetString());
+        using var channel = server.Channel(token: null);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new AuthServiceClient(channel).RefreshTokenAsync(new RefreshTokenRequest { RefreshToken = replaced }));
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Logout_of_an_api_key_says_the_key_still_works()
     {
         using var home = new CliHome(server.Address);

@@ -61,6 +61,23 @@ public sealed partial class SessionRenewalTests(ShortTokenCliServer server) : IC
     }
 
     [Fact]
+    public async Task Commands_renewing_at_the_same_time_take_turns_and_never_replay_a_refresh_token()
+    {
+        var user = await server.CreateUserAsync("parallel");
+        using var home = new CliHome(server.Address);
+        await home.LoginAsync(user.Email);
+        await WaitUntilExpiredAsync(home.Profile()!.TokenExpireTime);
+
+        // Two processes sending the same refresh token would look like theft: the server would end the session.
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => home.RunAsync("whoami", "-o", "json")));
+        await WaitUntilExpiredAsync(home.Profile()!.TokenExpireTime);
+        var after = await home.RunAsync("whoami", "-o", "json");
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.True(after.ExitCode == 0, after.ToString());
+    }
+
+    [Fact]
     public async Task A_session_that_ended_elsewhere_fails_with_advice_to_sign_in_again()
     {
         var user = await server.CreateUserAsync("ended");
