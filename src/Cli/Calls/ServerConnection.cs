@@ -24,7 +24,8 @@ internal enum CredentialOrigin
 /// The channel a command calls through, carrying the invocation's credential: <c>--token</c>, else
 /// <c>ATOM_TOKEN</c>, else the profile stored for the server. A stored session is renewed before its access
 /// token expires, and a unary call the server turned away with CREDENTIAL_EXPIRED is renewed and made once more
-/// (safe: authentication failed before the handler ran). Streaming calls rely on the renewal before the call.
+/// (safe to repeat: the server says so when authentication fails, before any handler runs; creates carry a
+/// request_id besides). Streaming calls rely on the renewal before the call.
 /// </summary>
 internal sealed class ServerConnection : CallInvoker, IDisposable
 {
@@ -73,7 +74,7 @@ internal sealed class ServerConnection : CallInvoker, IDisposable
     public static ServerConnection ForProfile(CliSettings settings, ProfileStore profiles, ServerProfile profile) =>
         new(settings.Server, token: null, CredentialOrigin.Profile, new ProfileSession(profiles, profile, settings));
 
-    /// <summary>Opens a connection with a given credential (or none), ignoring options, environment and profiles.</summary>
+    /// <summary>Opens a connection with a given credential (or none), ignoring the environment and profiles; its origin reads as <see cref="CredentialOrigin.Option"/>.</summary>
     /// <param name="settings">The global options.</param>
     /// <param name="token">The bearer credential, or null to call anonymously.</param>
     /// <returns>The connection.</returns>
