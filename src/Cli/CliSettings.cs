@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Atom.Cli.Calls;
 using Atom.Sdk;
 
 namespace Atom.Cli;
@@ -28,7 +29,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = "A bearer token sent with every call [env: ATOM_TOKEN]",
+        Description = "A bearer token sent with every call, instead of the one 'atom login' stored [env: ATOM_TOKEN]",
         HelpName = "TOKEN",
         Recursive = true,
 
@@ -81,11 +82,17 @@ internal sealed class GlobalOptions
     public CliSettings Read(ParseResult result)
     {
         var timeout = result.GetValue(Timeout);
+        var (token, origin) = NonEmpty(result.GetValue(Token)) is { } option
+            ? (option, CredentialOrigin.Option)
+            : NonEmpty(Environment.GetEnvironmentVariable("ATOM_TOKEN")) is { } environment
+                ? (environment, CredentialOrigin.Environment)
+                : (null, CredentialOrigin.None);
         return new CliSettings(
             result.GetValue(Server) ?? DefaultServer,
-            NonEmpty(result.GetValue(Token)) ?? NonEmpty(Environment.GetEnvironmentVariable("ATOM_TOKEN")),
+            token,
             string.Equals(result.GetValue(Output), "json", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Table,
-            timeout > 0 ? TimeSpan.FromSeconds(timeout) : null);
+            timeout > 0 ? TimeSpan.FromSeconds(timeout) : null,
+            origin);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -93,18 +100,12 @@ internal sealed class GlobalOptions
 
 /// <summary>The global options of one invocation, read and validated.</summary>
 /// <param name="Server">The server's address.</param>
-/// <param name="Token">The bearer token, or null.</param>
+/// <param name="Token">The bearer token from --token or ATOM_TOKEN, or null (then the stored profile, if any, is used).</param>
 /// <param name="Output">How to print.</param>
 /// <param name="Timeout">The deadline of each call, or null for none.</param>
-internal sealed record CliSettings(string Server, string? Token, OutputFormat Output, TimeSpan? Timeout)
+/// <param name="TokenOrigin">Where <paramref name="Token"/> came from.</param>
+internal sealed record CliSettings(string Server, string? Token, OutputFormat Output, TimeSpan? Timeout, CredentialOrigin TokenOrigin = CredentialOrigin.None)
 {
-    /// <summary>Opens a channel to the server with the token as call credentials.</summary>
-    /// <returns>The channel.</returns>
-    public AtomChannel CreateChannel() => AtomChannel.ForAddress(Server, new AtomChannelOptions
-    {
-        Credentials = Token is null ? null : CallCredentials.FromBearerToken(Token),
-    });
-
     /// <summary>Per-call options: the deadline, counted from now, and cancellation.</summary>
     /// <param name="cancellationToken">Cancelled by Ctrl+C.</param>
     /// <returns>The options.</returns>

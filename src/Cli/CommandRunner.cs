@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Http;
 using System.Net.Sockets;
 using Atom.Cli.Descriptors;
+using Atom.Cli.Profiles;
 using Atom.Sdk;
 using Spectre.Console;
 
@@ -19,7 +20,7 @@ internal sealed class CommandRunner(GlobalOptions options, CancellationToken int
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, interrupted);
         var settings = options.Read(result);
-        var context = new CliContext(settings, DescriptorCatalog.Default, Console.Out, Console.Error, CreateConsole(), linked.Token);
+        var context = new CliContext(settings, DescriptorCatalog.Default, ProfileStore.FromEnvironment(), Console.Out, Console.Error, CreateConsole(), linked.Token);
         try
         {
             return await body(context).ConfigureAwait(false);

@@ -24,10 +24,17 @@ var options = new GlobalOptions();
 var runner = new CommandRunner(options, interrupted.Token);
 var root = new RootCommand("""
     atom: call and inspect an Atom server (or any gRPC server with the same contracts).
+    Sign in once with 'atom login'; later commands use the stored credential unless --token or ATOM_TOKEN is given.
     Exit codes: 0 ok, 1 the server returned an error, 2 usage error (arguments, unknown method, bad JSON),
     3 server unreachable (UNAVAILABLE), 4 deadline exceeded, 130 interrupted (Ctrl+C).
     """)
 {
+    LoginCommand.Create(runner),
+    LogoutCommand.Create(runner),
+    WhoamiCommand.Create(runner),
+    TenantsCommand.Create(runner),
+    UsersCommand.Create(runner),
+    KeysCommand.Create(runner),
     CallCommand.Create(runner),
     DescribeCommand.Create(runner),
     ServerCommand.Create(runner),

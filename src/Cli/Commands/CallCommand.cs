@@ -30,7 +30,7 @@ internal static class CallCommand
             var descriptor = context.Catalog.FindMethod(result.GetValue(method)!);
             var kind = DescriptorCatalog.KindOf(descriptor);
             var source = RequestSource.From(result.GetValue(data), kind is MethodType.ClientStreaming or MethodType.DuplexStreaming, Console.In);
-            using var channel = context.Settings.CreateChannel();
+            using var channel = context.Connect();
             await new DynamicCall(context, channel).RunAsync(descriptor, source).ConfigureAwait(false);
             return ExitCodes.Success;
         }, token));

@@ -13,7 +13,7 @@ internal static class ServerCommand
         var info = new Command("info", "Show the server's version, build, runtime, components and services");
         info.SetAction((result, token) => runner.RunAsync(result, async context =>
         {
-            using var channel = context.Settings.CreateChannel();
+            using var channel = context.Connect();
             var response = await new ServerServiceClient(channel)
                 .GetServerInfoAsync(new GetServerInfoRequest(), context.Settings.CallOptions(context.CancellationToken))
                 .ConfigureAwait(false);

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Atom.Cli.Calls;
 using Atom.Google.Rpc;
 using Atom.Sdk;
+using Atom.V1;
 using Google.Protobuf.WellKnownTypes;
 using RpcStatus = Atom.Google.Rpc.Status;
 
@@ -31,7 +33,32 @@ internal static class ErrorReport
             PrintDetail(context, any);
         }
 
+        if (Hint(context, error) is { } hint)
+        {
+            context.Error.WriteLine("hint: " + hint);
+        }
+
         return ExitCodes.For(error.StatusCode);
+    }
+
+    /// <summary>What to do about a credential problem, when the CLI can tell: no credential at all, or a stored one that stopped working.</summary>
+    private static string? Hint(CliContext context, RpcException error)
+    {
+        if (error.StatusCode != StatusCode.Unauthenticated)
+        {
+            return null;
+        }
+
+        if (error.HasReason(ErrorReason.Unauthenticated) && context.Settings.Token is null)
+        {
+            return "sign in with 'atom login --email EMAIL --password-stdin' or 'atom login --token-stdin', or pass --token (ATOM_TOKEN).";
+        }
+
+        var storedFailed = error.HasReason(ErrorReason.CredentialExpired) || error.HasReason(ErrorReason.CredentialRevoked)
+            || error.HasReason(ErrorReason.CredentialInvalid) || error.HasReason(ErrorReason.RefreshTokenReplayed);
+        return storedFailed && context.Settings.Token is null && context.Profiles.Exists(context.Settings.Server)
+            ? $"the credential stored for {context.Settings.Server} no longer works: sign in again with 'atom login'."
+            : null;
     }
 
     /// <summary>Prints a usage error.</summary>

@@ -57,6 +57,7 @@ public sealed class ServerCommandTests(CliServer server)
         Assert.True(fromOption.ExitCode == 0, fromOption.ToString());
         Assert.Contains("Bearer " + CliServer.AdminToken, AuthorizationRecorder.Seen);
         Assert.Equal(1, fromEnvironment.ExitCode);
-        Assert.Contains("UNAUTHENTICATED", fromEnvironment.Stderr, StringComparison.Ordinal);
+        Assert.Equal(16, System.Text.Json.JsonDocument.Parse(fromEnvironment.Stderr).RootElement.GetProperty("code").GetInt32()); // UNAUTHENTICATED
+        Assert.Contains("CREDENTIAL_INVALID", fromEnvironment.Stderr, StringComparison.Ordinal);
     }
 }

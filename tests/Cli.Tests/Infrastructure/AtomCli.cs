@@ -26,9 +26,10 @@ public static class AtomCli
     /// <param name="args">The arguments.</param>
     /// <param name="stdin">Text for standard input (closed after it), or null for an empty stdin.</param>
     /// <param name="environment">Extra environment variables.</param>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null)
+    /// <param name="asAdmin">Whether ATOM_TOKEN holds the bootstrap admin's key; false leaves it unset, for stored sign-ins.</param>
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, bool asAdmin = true)
     {
-        using var process = Start(args, environment);
+        using var process = Start(args, environment, asAdmin);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -52,7 +53,7 @@ public static class AtomCli
     }
 
     /// <summary>Starts the CLI and leaves it running, for tests that watch output arrive or interrupt it.</summary>
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, bool asAdmin = true)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -69,9 +70,16 @@ public static class AtomCli
             info.ArgumentList.Add(arg);
         }
 
-        // The developer's own settings must not leak into the tests.
+        // The developer's own settings must not leak into the tests, nor the tests' sign-ins into the developer's profiles:
+        // unless a test says otherwise, the CLI gets a config directory that does not exist.
         info.Environment.Remove("ATOM_SERVER");
-        info.Environment["ATOM_TOKEN"] = CliServer.AdminToken;
+        info.Environment.Remove("ATOM_TOKEN");
+        info.Environment["XDG_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "atom-cli-nowhere-" + Guid.NewGuid().ToString("N"));
+        if (asAdmin)
+        {
+            info.Environment["ATOM_TOKEN"] = CliServer.AdminToken;
+        }
+
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

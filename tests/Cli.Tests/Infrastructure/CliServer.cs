@@ -1,6 +1,8 @@
 using Atom.Cli.Tests.TestObjects;
+using Atom.Sdk;
 using Atom.Server.Hosting;
 using Atom.Server.Rpc;
+using Atom.V1;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Atom.Cli.Tests.Infrastructure;
@@ -8,8 +10,9 @@ namespace Atom.Cli.Tests.Infrastructure;
 /// <summary>
 /// A real Atom server on loopback ports picked by the OS, for the CLI (a separate process) to call.
 /// One SDK service is disabled on it, so the CLI has something the real server answers UNIMPLEMENTED for.
+/// Subclasses add configuration, for tests that need a server of their own.
 /// </summary>
-public sealed class CliServer : IAsyncLifetime
+public class CliServer : IAsyncLifetime
 {
     private AtomServer? _server;
 
@@ -31,6 +34,7 @@ public sealed class CliServer : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             $"--Atom:Rpc:DisabledServices:0={WithheldService}",
             $"--Atom:Bootstrap:AdminToken={AdminToken}",
+            .. Configuration,
         ];
         _server = AtomServer.Create(args, services => services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder))));
         await _server.StartAsync();
@@ -42,6 +46,36 @@ public sealed class CliServer : IAsyncLifetime
     /// reflection are in, so this one is turned off with Atom:Rpc:DisabledServices.
     /// </summary>
     public const string WithheldService = "grpc.reflection.v1alpha.ServerReflection";
+
+    /// <summary>A password every test user gets: long and uncommon enough for the password policy.</summary>
+    public const string Password = "correct horse battery staple";
+
+    /// <summary>Gets configuration added to the server's command line, as <c>--Atom:Section:Key=value</c>.</summary>
+    protected virtual IEnumerable<string> Configuration => [];
+
+    /// <summary>Gets a channel to the server as the bootstrap admin, or with another token.</summary>
+    public AtomChannel Channel(string? token = AdminToken) =>
+        AtomChannel.ForAddress(Address, new AtomChannelOptions { Credentials = token is null ? null : CallCredentials.FromBearerToken(token) });
+
+    /// <summary>Creates a user in the admin's tenant (or another) with <see cref="Password"/>, through the SDK: setup, not the thing tested.</summary>
+    /// <param name="name">A word for the email; a random suffix keeps tests apart.</param>
+    /// <param name="roles">The roles; none means member.</param>
+    public async Task<User> CreateUserAsync(string name, params Role[] roles) => await CreateUserInAsync(string.Empty, name, roles);
+
+    /// <summary>Creates a user in a tenant with <see cref="Password"/>.</summary>
+    public async Task<User> CreateUserInAsync(string tenant, string name, params Role[] roles)
+    {
+        using var channel = Channel();
+        var request = new CreateUserRequest
+        {
+            Email = $"{name}-{Guid.NewGuid().ToString("N")[..8]}@example.com",
+            Password = Password,
+            Tenant = tenant,
+            RequestId = Guid.NewGuid().ToString(),
+        };
+        request.Roles.Add(roles);
+        return (await new UserServiceClient(channel).CreateUserAsync(request)).User;
+    }
 
     public async Task DisposeAsync()
     {
