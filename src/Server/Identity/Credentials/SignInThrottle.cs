@@ -15,16 +15,20 @@ public sealed record ThrottleDecision(bool Allowed, TimeSpan RetryAfter)
 
 /// <summary>
 /// Slows password guessing. Failed sign-ins are counted per account (tenant + email) and per client address in
-/// a 15-minute window; from the 5th failure in a window the key is locked for 30 seconds, doubling with every
-/// further failure up to 15 minutes. A successful sign-in resets the account's count (not the address's: one
+/// a 15-minute window; from the 5th failure of an account (the 25th of an address, which may be a whole office
+/// behind one NAT) in a window the key is locked for 30 seconds, doubling with every further failure up to 15
+/// minutes. A successful sign-in resets the account's count (not the address's: one
 /// address trying many accounts stays slowed). Counters live in <c>sign_in_throttle</c>, so every node sees them.
 /// </summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
 public sealed class SignInThrottle(AtomDatabase database, TimeProvider time)
 {
-    /// <summary>The failures in a window that start a lockout.</summary>
+    /// <summary>The failures of one account in a window that start its lockout.</summary>
     public const int Threshold = 5;
+
+    /// <summary>The failures from one address in a window that start its lockout: higher, as many people may share an address.</summary>
+    public const int AddressThreshold = 25;
 
     /// <summary>The window failures are counted in.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
@@ -72,10 +76,11 @@ public sealed class SignInThrottle(AtomDatabase database, TimeProvider time)
                     "window_start = CASE WHEN @now - sign_in_throttle.window_start < @window THEN sign_in_throttle.window_start ELSE @now END " +
                     "RETURNING failures",
                     new { key, now, window = (long)Window.TotalMilliseconds }, t);
-                if (failures >= Threshold)
+                var threshold = key.StartsWith(AddressPrefix, StringComparison.Ordinal) ? AddressThreshold : Threshold;
+                if (failures >= threshold)
                 {
                     await c.ExecuteAsync("UPDATE sign_in_throttle SET locked_until = @until WHERE tenant_id = '*' AND key = @key",
-                        new { key, until = now + (long)Lockout(failures).TotalMilliseconds }, t);
+                        new { key, until = now + (long)Lockout(failures - threshold + Threshold).TotalMilliseconds }, t);
                 }
             }
 
@@ -103,8 +108,10 @@ public sealed class SignInThrottle(AtomDatabase database, TimeProvider time)
         return lockout > MaxLockout ? MaxLockout : lockout;
     }
 
+    private const string AddressPrefix = "address:";
+
     private static string AccountKey(string tenantId, string email) => "account:" + tenantId.ToLowerInvariant() + ":" + email.Trim().ToLowerInvariant();
 
     private static string[] Keys(string tenantId, string email, string? address) =>
-        string.IsNullOrEmpty(address) ? [AccountKey(tenantId, email)] : [AccountKey(tenantId, email), "address:" + address];
+        string.IsNullOrEmpty(address) ? [AccountKey(tenantId, email)] : [AccountKey(tenantId, email), AddressPrefix + address];
 }
