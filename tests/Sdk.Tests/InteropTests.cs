@@ -267,6 +267,33 @@ public sealed class InteropTests(TestServiceServer server) : IClassFixture<TestS
         Assert.Equal(0, (await call).AggregatedPayloadSize);
     }
 
+    [Fact]
+    public async Task WritingToAMethodTheServerDoesNotServe_FailsWithTheServersStatus()
+    {
+        // The server answers trailers-only and resets the request stream; a write that loses the race against that
+        // answer must still report it (UNIMPLEMENTED), not the broken write. Repeated, because it is a race.
+        var method = new Method<StreamingOutputCallRequest, StreamingOutputCallResponse>(
+            "grpc.testing.NoSuchService", "FullDuplexCall", MethodType.DuplexStreaming,
+            StreamingOutputCallRequest.Parser, StreamingOutputCallResponse.Parser, false,
+            () => TestReflection.Descriptor.Services[0].Methods[0]);
+        for (var attempt = 0; attempt < 25; attempt++)
+        {
+            using var call = _channel.DuplexStreaming(method);
+            var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    await call.RequestStream.WriteAsync(new StreamingOutputCallRequest { Payload = Zeros(1024) });
+                }
+
+                await call.RequestStream.CompleteAsync();
+                await call.ResponseStream.MoveNext();
+            });
+
+            Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        }
+    }
+
     internal static Payload Zeros(int size) => new() { Body = ByteString.CopyFrom(new byte[size]) };
 
     private static string? ResponseHeader(System.Net.Http.Headers.HttpHeaders headers, string name) =>

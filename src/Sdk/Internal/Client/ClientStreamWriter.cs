@@ -42,7 +42,7 @@ internal sealed class ClientStreamWriter<TRequest, TResponse>(
         }
         catch (Exception ex)
         {
-            throw call.WriteFailed(ex);
+            throw await call.WriteFailedAsync(ex).ConfigureAwait(false);
         }
         finally
         {

@@ -14,6 +14,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     where TResponse : class, IMessage<TResponse>
 {
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+    private static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(1);
     // Metadata is mutable: every call gets its own empty instance.
     private static Metadata NoMetadata => new();
 
@@ -223,11 +224,25 @@ internal sealed class GrpcCall<TRequest, TResponse> : IAsyncStreamReader<TRespon
     }
 
     /// <summary>The exception for a failed request stream write: the call's status once it has one.</summary>
-    public Exception WriteFailed(Exception ex)
+    public async Task<Exception> WriteFailedAsync(Exception ex)
     {
         if (ex is InvalidOperationException && _outcome is null)
         {
             return ex;
+        }
+
+        if (_outcome is null && _start is { IsCompleted: false } start)
+        {
+            // A write usually fails because the server already answered (e.g. a trailers-only UNIMPLEMENTED) and reset
+            // the request stream: that answer, not the broken write, is the call's status. Wait briefly for it.
+            try
+            {
+                await start.WaitAsync(WriteFailureGrace).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // No answer in time: the write's own failure is all there is.
+            }
         }
 
         Fail(ex);
