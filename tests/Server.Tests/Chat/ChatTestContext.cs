@@ -17,7 +17,7 @@ public sealed class ChatTestContext : IAsyncDisposable
     private ChatTestContext(AtomDatabase database)
     {
         Database = database;
-        Tenants = new TenantStore(database, Clock);
+        Tenants = new TenantStore(database, Clock, new AccessChanges());
         Rooms = new RoomStore(database, Clock);
         Messages = new MessageStore(database, Clock);
         Log = new RoomEventLog(database);
