@@ -1,10 +1,12 @@
+using Atom.Server.Storage;
+
 namespace Atom.Server.Chat;
 
 /// <summary>
 /// A change to the messages of an archived room: archived rooms stay readable and nothing new can be said in them.
 /// The stores check this under the room's lock, so an archive that races with a post is never half-applied.
 /// </summary>
-public sealed class RoomArchivedException : Exception
+public sealed class RoomArchivedException : PreconditionFailedException
 {
     /// <summary>Initializes a new instance of the <see cref="RoomArchivedException"/> class.</summary>
     /// <param name="roomId">The archived room.</param>
@@ -34,7 +36,7 @@ public sealed class RoomArchivedException : Exception
 }
 
 /// <summary>A change to a message that was deleted: a tombstone can be neither edited, reacted to, pinned nor annotated.</summary>
-public sealed class MessageDeletedException : Exception
+public sealed class MessageDeletedException : PreconditionFailedException
 {
     /// <summary>Initializes a new instance of the <see cref="MessageDeletedException"/> class.</summary>
     /// <param name="messageId">The deleted message.</param>

@@ -1,5 +1,6 @@
 using Atom.Sdk.Internal;
 using Atom.Server.Identity;
+using Atom.Server.Chat;
 using Atom.Server.Identity.Api;
 using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
@@ -39,6 +40,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<ICallerAuthenticator, IdentityCallerAuthenticator>();
         services.AddAtomAuthorization(configuration);
         services.AddAtomIdentityApi();
+        services.AddAtomChat(configuration);
 
         services.AddAtomService<ServerInfoService>();
 

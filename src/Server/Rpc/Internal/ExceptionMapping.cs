@@ -31,6 +31,8 @@ internal static partial class ExceptionMapping
                     new Atom.Google.Rpc.ResourceInfo { ResourceType = taken.Resource, ResourceName = taken.Value, Description = $"{taken.Field} is taken" });
             case InvalidPageTokenException badToken:
                 return AtomErrors.InvalidField("page_token", badToken.Problem);
+            case PreconditionFailedException refused:
+                return AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, refused.Message);
         }
 
         Log.UnhandledException(logger, context.Method.FullName, exception);

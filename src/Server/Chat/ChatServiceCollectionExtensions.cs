@@ -1,0 +1,33 @@
+using Atom.Server.Chat.Api;
+using Atom.Server.Chat.Api.Internal;
+using Atom.Server.Chat.Stores;
+using Atom.Server.Chat.Streaming;
+using Atom.Server.Rpc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Atom.Server.Chat;
+
+/// <summary>Registers chat: its stores, live delivery and RPC services.</summary>
+public static class ChatServiceCollectionExtensions
+{
+    /// <summary>Adds chat. Needs storage and identity.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration (<c>Atom:Chat</c>).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddAtomChat(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ChatOptions>(configuration.GetSection(ChatOptions.Section));
+        services.Configure<ChatStreamOptions>(configuration.GetSection(ChatStreamOptions.Section));
+        services.AddSingleton<RoomStore>();
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<RoomEventLog>();
+        services.AddSingleton<AnnotationStore>();
+        services.AddSingleton<RoomFanout>();
+        services.AddSingleton<IRoomEventSource, StoredRoomEventSource>();
+        services.AddSingleton<RoomGate>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatStreamOptions>>().Value);
+        return services;
+    }
+}
