@@ -269,7 +269,11 @@ internal sealed partial class PostgresRoomListener : IHostedService, IDisposable
                 _fanout.Deliver(notification.TenantId, roomEvent);
             }
 
-            _delivered[room] = notification.Sequence;
+            // Up to what the store had, not what was announced: a forged sequence from the future must not mute the room.
+            if (events.Count > 0)
+            {
+                _delivered[room] = events[^1].Sequence;
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
