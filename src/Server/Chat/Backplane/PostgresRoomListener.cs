@@ -94,7 +94,14 @@ internal sealed partial class PostgresRoomListener : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        await Task.WhenAll(_listening, _handling).WaitAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(_listening, _handling).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Open streams used up the shutdown timeout before this ran: the loops are cancelled and end on their own.
+        }
     }
 
     /// <inheritdoc />
