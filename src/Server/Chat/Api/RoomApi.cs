@@ -34,7 +34,7 @@ internal sealed class RoomApi(RoomStore rooms, RoomGate gate, RoomFanout fanout,
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
     // Enough to walk a room's members or a user's invitations in few round trips.
-    private static readonly int WalkPageSize = PageToken.MaxPageSize;
+    private const int WalkPageSize = PageToken.MaxPageSize;
 
     /// <inheritdoc />
     public override async Task<CreateRoomResponse> CreateRoom(CreateRoomRequest request, ServerCallContext context)
@@ -328,7 +328,7 @@ internal sealed class RoomApi(RoomStore rooms, RoomGate gate, RoomFanout fanout,
         await RequireActiveUserAsync(caller, userId, context.CancellationToken);
         if (await rooms.GetMemberAsync(caller.TenantId, room.Id, userId, context.CancellationToken) is not null)
         {
-            throw AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition,
+            throw IdentityErrors.FailedPrecondition(
                 $"User '{userId}' is already a member of room '{room.Id}': there is nothing to invite them to.");
         }
 
@@ -374,7 +374,7 @@ internal sealed class RoomApi(RoomStore rooms, RoomGate gate, RoomFanout fanout,
         var user = await users.GetAsync(caller.TenantId, userId, cancellationToken) ?? throw RpcErrors.NotFound("user", userId);
         if (user.IsDisabled)
         {
-            throw AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, $"User '{userId}' is disabled and cannot be put in a room.");
+            throw IdentityErrors.FailedPrecondition($"User '{userId}' is disabled and cannot be put in a room.");
         }
     }
 
@@ -406,7 +406,7 @@ internal sealed class RoomApi(RoomStore rooms, RoomGate gate, RoomFanout fanout,
         }
         while (token.Length > 0);
 
-        throw AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, userId == caller.PrincipalId
+        throw IdentityErrors.FailedPrecondition(userId == caller.PrincipalId
             ? $"You are the last owner of room '{room.Id}': make another member an owner first, or delete the room."
             : $"User '{userId}' is the last owner of room '{room.Id}': make another member an owner first.");
     }

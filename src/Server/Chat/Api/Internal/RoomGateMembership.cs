@@ -1,4 +1,4 @@
-using Atom.Sdk;
+using Atom.Server.Identity.Api.Internal;
 using Atom.V1;
 
 namespace Atom.Server.Chat.Api.Internal;
@@ -44,7 +44,7 @@ internal static class RoomGateMembership
         {
             if (room.Visibility == RoomVisibility.Direct)
             {
-                throw AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition,
+                throw IdentityErrors.FailedPrecondition(
                     $"Room '{room.Id}' is a direct conversation: its members are fixed. Open another direct room for another set of people.");
             }
         }
