@@ -1,0 +1,506 @@
+using System.Text;
+using System.Threading.Channels;
+using Atom.Sdk;
+using Atom.Server.Chat.Api.Internal;
+using Atom.Server.Chat.Stores;
+using Atom.Server.Chat.Streaming;
+using Atom.Server.Identity.Authorization;
+using Atom.Server.Rpc;
+using Atom.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace Atom.Server.Chat.Api;
+
+/// <summary>
+/// Implements atom.v1.ChatService: messages and everything done to them, stored before they are acknowledged and
+/// delivered live in each room's sequence. Converse runs the same handlers as the unary calls, per event.
+/// </summary>
+/// <param name="messages">The messages.</param>
+/// <param name="rooms">The rooms.</param>
+/// <param name="gate">Room roles.</param>
+/// <param name="fanout">Live delivery in this process.</param>
+/// <param name="source">Stored events, for catch-up.</param>
+/// <param name="limiter">Send rate limits.</param>
+/// <param name="options">Message limits.</param>
+/// <param name="streamOptions">Live delivery limits.</param>
+/// <param name="time">The clock.</param>
+internal sealed class ChatApi(
+    MessageStore messages,
+    RoomStore rooms,
+    RoomGate gate,
+    RoomFanout fanout,
+    IRoomEventSource source,
+    SendRateLimiter limiter,
+    IOptions<ChatOptions> options,
+    ChatStreamOptions streamOptions,
+    TimeProvider time) : ChatServiceBase
+{
+    private const int MaxMentions = 50;
+    private const int MaxAttachments = 20;
+    private const int MaxEmojiBytes = 64;
+    private const int MaxSubscribedRooms = 100;
+    private static readonly TimeSpan TypingFor = TimeSpan.FromSeconds(6);
+
+    /// <inheritdoc />
+    public override async Task<SendMessageResponse> SendMessage(SendMessageRequest request, ServerCallContext context) =>
+        new() { Message = await SendAsync(context.GetCaller(), request, string.Empty, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<ListMessagesResponse> ListMessages(ListMessagesRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var room = await gate.ReadableAsync(caller, request.RoomId, context.CancellationToken);
+        if (request.PageSize < 0)
+        {
+            throw AtomErrors.InvalidField("page_size", "must not be negative.");
+        }
+
+        if (request.BeforeSequence < 0)
+        {
+            throw AtomErrors.InvalidField("before_sequence", "must not be negative.");
+        }
+
+        var threadId = request.ThreadId.Length == 0 ? null : MessageId(request.ThreadId, "thread_id");
+        var page = await messages.ListAsync(caller.TenantId, room.Id, request.BeforeSequence, request.PageSize, threadId, context.CancellationToken);
+        return new ListMessagesResponse { Messages = { page.Messages.Select(m => m.ToProto()) }, NextBeforeSequence = page.NextBeforeSequence };
+    }
+
+    /// <inheritdoc />
+    public override async Task<GetMessageResponse> GetMessage(GetMessageRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var room = await gate.ReadableAsync(caller, request.RoomId, context.CancellationToken);
+        return new GetMessageResponse { Message = (await FindAsync(caller, room, request.MessageId, context.CancellationToken)).ToProto() };
+    }
+
+    /// <inheritdoc />
+    public override async Task<EditMessageResponse> EditMessage(EditMessageRequest request, ServerCallContext context) =>
+        new() { Message = await EditAsync(context.GetCaller(), request, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<DeleteMessageResponse> DeleteMessage(DeleteMessageRequest request, ServerCallContext context) =>
+        new() { Message = await DeleteAsync(context.GetCaller(), request, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<ListMessageEditsResponse> ListMessageEdits(ListMessageEditsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var room = await gate.ReadableAsync(caller, request.RoomId, context.CancellationToken);
+        var message = await FindAsync(caller, room, request.MessageId, context.CancellationToken);
+        var edits = await messages.ListEditsAsync(caller.TenantId, room.Id, message.Id, context.CancellationToken);
+        return new ListMessageEditsResponse { Edits = { edits.Select(e => e.ToProto()) } };
+    }
+
+    /// <inheritdoc />
+    public override async Task<AddReactionResponse> AddReaction(AddReactionRequest request, ServerCallContext context) =>
+        new() { Message = await ReactAsync(context.GetCaller(), request.RoomId, request.MessageId, request.Emoji, add: true, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<RemoveReactionResponse> RemoveReaction(RemoveReactionRequest request, ServerCallContext context) =>
+        new() { Message = await ReactAsync(context.GetCaller(), request.RoomId, request.MessageId, request.Emoji, add: false, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<PinMessageResponse> PinMessage(PinMessageRequest request, ServerCallContext context) =>
+        new() { Message = await PinAsync(context.GetCaller(), request.RoomId, request.MessageId, pin: true, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<UnpinMessageResponse> UnpinMessage(UnpinMessageRequest request, ServerCallContext context) =>
+        new() { Message = await PinAsync(context.GetCaller(), request.RoomId, request.MessageId, pin: false, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<ListPinnedMessagesResponse> ListPinnedMessages(ListPinnedMessagesRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var room = await gate.ReadableAsync(caller, request.RoomId, context.CancellationToken);
+        var pinned = await messages.ListPinnedAsync(caller.TenantId, room.Id, context.CancellationToken);
+        return new ListPinnedMessagesResponse { Messages = { pinned.Select(m => m.ToProto()) } };
+    }
+
+    /// <inheritdoc />
+    public override async Task<MarkReadResponse> MarkRead(MarkReadRequest request, ServerCallContext context) =>
+        new() { Receipt = await MarkReadAsync(context.GetCaller(), request, context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<ListReadReceiptsResponse> ListReadReceipts(ListReadReceiptsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var room = await gate.ReadableAsync(caller, request.RoomId, context.CancellationToken);
+        var receipts = await messages.ListReceiptsAsync(caller.TenantId, room.Id, context.CancellationToken);
+        return new ListReadReceiptsResponse { Receipts = { receipts.Select(r => r.ToProto()) } };
+    }
+
+    /// <inheritdoc />
+    public override async Task<SetTypingResponse> SetTyping(SetTypingRequest request, ServerCallContext context)
+    {
+        await TypingAsync(context.GetCaller(), request, context.CancellationToken);
+        return new SetTypingResponse();
+    }
+
+    /// <inheritdoc />
+    public override async Task Subscribe(SubscribeRequest request, IAsyncStreamWriter<SubscribeResponse> responses, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        if (request.Rooms.Count == 0)
+        {
+            throw AtomErrors.InvalidField("rooms", "name at least one room.");
+        }
+
+        if (request.Rooms.Count > MaxSubscribedRooms)
+        {
+            throw AtomErrors.InvalidField("rooms", $"at most {MaxSubscribedRooms} rooms per stream.");
+        }
+
+        // Check every room before delivering anything: a bad cursor fails the call, not half of it.
+        var cursors = new List<(string RoomId, long After)>();
+        for (var i = 0; i < request.Rooms.Count; i++)
+        {
+            cursors.Add(await CursorAsync(caller, request.Rooms[i], $"rooms[{i}]", context.CancellationToken));
+        }
+
+        await using var subscription = new ChatSubscription(fanout, source, streamOptions, caller.TenantId, caller.PrincipalId);
+        foreach (var (roomId, after) in cursors)
+        {
+            subscription.Join(roomId, after);
+        }
+
+        await foreach (var chatEvent in subscription.ReadAllAsync(context.CancellationToken))
+        {
+            await responses.WriteAsync(new SubscribeResponse { Event = chatEvent }, context.CancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task Converse(IAsyncStreamReader<ConverseRequest> requests, IAsyncStreamWriter<ConverseResponse> responses, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        await using var subscription = new ChatSubscription(fanout, source, streamOptions, caller.TenantId, caller.PrincipalId);
+
+        // One writer: replies to the client's events and the rooms' events share the response stream. The channel is
+        // bounded, so a client that stops reading pushes back into its subscription, whose own bound then cuts it off.
+        var outgoing = Channel.CreateBounded<ConverseResponse>(new BoundedChannelOptions(64) { SingleReader = true });
+        var deliver = DeliverAsync(subscription, outgoing.Writer, stop.Token);
+
+        // A slow-consumer cut-off ends the call even while the client is not sending anything.
+        _ = deliver.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Cancel(), stop, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var write = WriteAllAsync(outgoing.Reader, responses, stop.Token, context.CancellationToken);
+        try
+        {
+            while (await requests.MoveNext(stop.Token))
+            {
+                var reply = await HandleAsync(caller, subscription, requests.Current, stop.Token);
+                await outgoing.Writer.WriteAsync(reply, stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (deliver.IsFaulted)
+        {
+            // Reported below, as the call's status.
+        }
+        finally
+        {
+            // Ends delivery: the subscription's reader finishes what it holds and stops.
+            await subscription.DisposeAsync();
+        }
+
+        RpcException? cutOff = null;
+        try
+        {
+            await deliver;
+        }
+        catch (RpcException ex)
+        {
+            // Too slow: what is still queued is dropped (the resume point says where to pick up), but a write already
+            // under way finishes first, so the status goes out after whole messages, never into the middle of one.
+            cutOff = ex;
+            await stop.CancelAsync();
+        }
+
+        outgoing.Writer.TryComplete();
+        await write;
+        if (cutOff is not null)
+        {
+            throw cutOff;
+        }
+    }
+
+    private static async Task DeliverAsync(ChatSubscription subscription, ChannelWriter<ConverseResponse> outgoing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var chatEvent in subscription.ReadAllAsync(cancellationToken))
+            {
+                await outgoing.WriteAsync(new ConverseResponse { Event = chatEvent }, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stream is ending.
+        }
+    }
+
+    private static async Task WriteAllAsync(ChannelReader<ConverseResponse> outgoing, IAsyncStreamWriter<ConverseResponse> responses, CancellationToken stop, CancellationToken callEnded)
+    {
+        try
+        {
+            while (await outgoing.WaitToReadAsync(stop))
+            {
+                while (!stop.IsCancellationRequested && outgoing.TryRead(out var response))
+                {
+                    // Not cancelled by stop: a write cut in half would leave the stream unable to carry the status.
+                    await responses.WriteAsync(response, callEnded);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The stream is ending.
+        }
+    }
+
+    /// <summary>One client event of a Converse stream: its reply, or its error (the stream stays up either way).</summary>
+    private async Task<ConverseResponse> HandleAsync(Caller caller, ChatSubscription subscription, ConverseRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (request.EventId.Length > 128)
+            {
+                throw AtomErrors.InvalidField("event_id", "must be at most 128 characters.");
+            }
+
+            var message = request.EventCase switch
+            {
+                ConverseRequest.EventOneofCase.Join => await JoinAsync(caller, subscription, request.Join, cancellationToken),
+                ConverseRequest.EventOneofCase.Leave => Leave(subscription, request.Leave),
+                ConverseRequest.EventOneofCase.Send => await SendAsync(caller, request.Send, "send.", cancellationToken),
+                ConverseRequest.EventOneofCase.Edit => await EditAsync(caller, request.Edit, cancellationToken),
+                ConverseRequest.EventOneofCase.Delete => await DeleteAsync(caller, request.Delete, cancellationToken),
+                ConverseRequest.EventOneofCase.React => await ReactAsync(caller, request.React.RoomId, request.React.MessageId, request.React.Emoji, add: true, cancellationToken),
+                ConverseRequest.EventOneofCase.Unreact => await ReactAsync(caller, request.Unreact.RoomId, request.Unreact.MessageId, request.Unreact.Emoji, add: false, cancellationToken),
+                ConverseRequest.EventOneofCase.Typing => await TypingAsync(caller, request.Typing, cancellationToken),
+                ConverseRequest.EventOneofCase.MarkRead => await MarkReadQuietlyAsync(caller, request.MarkRead, cancellationToken),
+                ConverseRequest.EventOneofCase.Ack => null,
+                _ => throw AtomErrors.InvalidField("event", "is required: join, leave, send, edit, delete, react, unreact, typing, mark_read or ack."),
+            };
+            var reply = new EventReply { EventId = request.EventId };
+            if (message is not null)
+            {
+                reply.Message = message;
+            }
+
+            return new ConverseResponse { Reply = reply };
+        }
+        catch (RpcException ex)
+        {
+            return new ConverseResponse { Error = new EventError { EventId = request.EventId, Status = ex.GetRpcStatus() ?? new Atom.Google.Rpc.Status { Code = (int)ex.StatusCode, Message = ex.Status.Detail } } };
+        }
+        catch (Storage.PreconditionFailedException ex)
+        {
+            return new ConverseResponse { Error = new EventError { EventId = request.EventId, Status = AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, ex.Message).GetRpcStatus() } };
+        }
+    }
+
+    private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, JoinRoomStream join, CancellationToken cancellationToken)
+    {
+        var (roomId, after) = await CursorAsync(caller, join.Cursor ?? new RoomCursor(), "join.cursor", cancellationToken);
+        subscription.Join(roomId, after);
+        return null;
+    }
+
+    private static Message? Leave(ChatSubscription subscription, LeaveRoomStream leave)
+    {
+        subscription.Leave(RoomGate.RoomId(leave.RoomId, "leave.room_id"), "left");
+        return null;
+    }
+
+    /// <summary>Checks a resume point: a room the caller may read, and a sequence it has reached.</summary>
+    private async Task<(string RoomId, long After)> CursorAsync(Caller caller, RoomCursor cursor, string field, CancellationToken cancellationToken)
+    {
+        var room = await gate.ReadableAsync(caller, RoomGate.RoomId(cursor.RoomId, field + ".room_id"), cancellationToken);
+        if (cursor.AfterSequence < 0)
+        {
+            throw AtomErrors.InvalidField(field + ".after_sequence", "must not be negative.");
+        }
+
+        if (cursor.AfterSequence > room.LastSequence)
+        {
+            throw AtomErrors.InvalidField(field + ".after_sequence", $"is {cursor.AfterSequence}, but the room's latest event is {room.LastSequence}: a cursor cannot come from the future.");
+        }
+
+        return (room.Id, cursor.AfterSequence);
+    }
+
+    private async Task<Message> SendAsync(Caller caller, SendMessageRequest request, string prefix, CancellationToken cancellationToken)
+    {
+        var room = await gate.ReadableAsync(caller, RoomGate.RoomId(request.RoomId, prefix + "room_id"), cancellationToken);
+        RoomGate.EnsureRole(room, RoomRole.Member, "Sending messages");
+        RoomGate.EnsureNotArchived(room);
+        var text = request.Text;
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        if (bytes > options.Value.MaxMessageBytes)
+        {
+            throw AtomErrors.InvalidField(prefix + "text", $"is {bytes} bytes; the limit is {options.Value.MaxMessageBytes}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(text) && request.Attachments.Count == 0)
+        {
+            throw AtomErrors.InvalidField(prefix + "text", "is empty: send some text or an attachment.");
+        }
+
+        if (request.Attachments.Count > MaxAttachments)
+        {
+            throw AtomErrors.InvalidField(prefix + "attachments", $"at most {MaxAttachments} per message.");
+        }
+
+        for (var i = 0; i < request.Attachments.Count; i++)
+        {
+            var attachment = request.Attachments[i];
+            if (attachment.FileId.Length is 0 or > 64)
+            {
+                throw AtomErrors.InvalidField($"{prefix}attachments[{i}].file_id", "must be a file id.");
+            }
+
+            if (attachment.Name.Length > 255 || attachment.Name.Any(char.IsControl))
+            {
+                throw AtomErrors.InvalidField($"{prefix}attachments[{i}].name", "must be at most 255 printable characters.");
+            }
+        }
+
+        var mentions = request.MentionIds.Distinct(StringComparer.Ordinal).ToList();
+        if (mentions.Count > MaxMentions)
+        {
+            throw AtomErrors.InvalidField(prefix + "mention_ids", $"at most {MaxMentions} people per message.");
+        }
+
+        if (mentions.Count > 0)
+        {
+            var members = (await rooms.MemberIdsAsync(caller.TenantId, room.Id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var stranger = mentions.FirstOrDefault(m => !members.Contains(m));
+            if (stranger is not null)
+            {
+                throw AtomErrors.InvalidField(prefix + "mention_ids", $"'{stranger}' is not a member of this room.");
+            }
+        }
+
+        string? replyTo = null;
+        if (request.ReplyToId.Length > 0)
+        {
+            replyTo = (await FindAsync(caller, room, request.ReplyToId, cancellationToken, prefix + "reply_to_id")).Id;
+        }
+
+        var requestId = request.RequestId.Length <= 128 && !request.RequestId.Any(char.IsControl)
+            ? request.RequestId
+            : throw AtomErrors.InvalidField(prefix + "request_id", "must be at most 128 printable characters.");
+
+        limiter.Take(caller.TenantId, caller.PrincipalId);
+        var change = await messages.PostAsync(caller.TenantId, room.Id,
+            new NewMessage(caller.PrincipalId, text, [.. request.Attachments.Select(a => new Attachment(a.FileId, a.Name))], mentions, replyTo, requestId),
+            RoomEvents.MessagePosted, cancellationToken) ?? throw RpcErrors.NotFound("room", room.Id);
+        fanout.PublishStored(caller.TenantId, change.Event);
+        return change.Value.ToProto();
+    }
+
+    private async Task<Message> EditAsync(Caller caller, EditMessageRequest request, CancellationToken cancellationToken)
+    {
+        var room = await gate.ReadableAsync(caller, request.RoomId, cancellationToken);
+        RoomGate.EnsureRole(room, RoomRole.Member, "Editing messages");
+        var message = await FindAsync(caller, room, request.MessageId, cancellationToken);
+        if (message.SenderId != caller.PrincipalId)
+        {
+            throw new RpcException(StatusCode.PermissionDenied, "Only its sender may edit a message.", AtomErrors.Info(ErrorReason.PermissionDenied));
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(request.Text);
+        if (string.IsNullOrWhiteSpace(request.Text) || bytes > options.Value.MaxMessageBytes)
+        {
+            throw AtomErrors.InvalidField("text", $"must not be empty and at most {options.Value.MaxMessageBytes} bytes (it is {bytes}).");
+        }
+
+        var change = await messages.EditAsync(caller.TenantId, room.Id, message.Id, caller.PrincipalId, request.Text, RoomEvents.MessageEdited, cancellationToken)
+            ?? throw RpcErrors.NotFound("message", message.Id);
+        fanout.PublishStored(caller.TenantId, change.Event);
+        return change.Value.ToProto();
+    }
+
+    private async Task<Message> DeleteAsync(Caller caller, DeleteMessageRequest request, CancellationToken cancellationToken)
+    {
+        var room = await gate.ReadableAsync(caller, request.RoomId, cancellationToken);
+        var message = await FindAsync(caller, room, request.MessageId, cancellationToken);
+        RoomGate.EnsureRole(room, message.SenderId == caller.PrincipalId ? RoomRole.Member : RoomRole.Moderator,
+            message.SenderId == caller.PrincipalId ? "Deleting messages" : "Deleting someone else's message");
+        var change = await messages.DeleteAsync(caller.TenantId, room.Id, message.Id, caller.PrincipalId, RoomEvents.MessageDeleted, cancellationToken)
+            ?? throw RpcErrors.NotFound("message", message.Id);
+        fanout.PublishStored(caller.TenantId, change.Event);
+        return change.Value.ToProto();
+    }
+
+    private async Task<Message> ReactAsync(Caller caller, string roomId, string messageId, string emoji, bool add, CancellationToken cancellationToken)
+    {
+        var room = await gate.ReadableAsync(caller, roomId, cancellationToken);
+        RoomGate.EnsureRole(room, RoomRole.Member, "Reacting");
+        var emojiBytes = Encoding.UTF8.GetByteCount(emoji);
+        if (emojiBytes is 0 or > MaxEmojiBytes || emoji.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw AtomErrors.InvalidField("emoji", $"must be an emoji or short code of 1 to {MaxEmojiBytes} bytes without spaces.");
+        }
+
+        var message = await FindAsync(caller, room, messageId, cancellationToken);
+        var change = (add
+            ? await messages.AddReactionAsync(caller.TenantId, room.Id, message.Id, caller.PrincipalId, emoji, RoomEvents.ReactionsChanged, cancellationToken)
+            : await messages.RemoveReactionAsync(caller.TenantId, room.Id, message.Id, caller.PrincipalId, emoji, RoomEvents.ReactionsChanged, cancellationToken))
+            ?? throw RpcErrors.NotFound("message", message.Id);
+        fanout.PublishStored(caller.TenantId, change.Event);
+        return change.Value.ToProto();
+    }
+
+    private async Task<Message> PinAsync(Caller caller, string roomId, string messageId, bool pin, CancellationToken cancellationToken)
+    {
+        var room = await gate.WithRoleAsync(caller, roomId, RoomRole.Moderator, pin ? "Pinning" : "Unpinning", cancellationToken);
+        var message = await FindAsync(caller, room, messageId, cancellationToken);
+        var change = (pin
+            ? await messages.PinAsync(caller.TenantId, room.Id, message.Id, caller.PrincipalId, RoomEvents.PinChanged, cancellationToken)
+            : await messages.UnpinAsync(caller.TenantId, room.Id, message.Id, caller.PrincipalId, RoomEvents.PinChanged, cancellationToken))
+            ?? throw RpcErrors.NotFound("message", message.Id);
+        fanout.PublishStored(caller.TenantId, change.Event);
+        return change.Value.ToProto();
+    }
+
+    private async Task<Atom.V1.ReadReceipt> MarkReadAsync(Caller caller, MarkReadRequest request, CancellationToken cancellationToken)
+    {
+        var room = await gate.WithRoleAsync(caller, request.RoomId, RoomRole.Viewer, "Marking a room read", cancellationToken);
+        if (request.Sequence < 0 || request.Sequence > room.LastSequence)
+        {
+            throw AtomErrors.InvalidField("sequence", $"must be between 0 and the room's latest event, {room.LastSequence}.");
+        }
+
+        var receipt = await messages.MarkReadAsync(caller.TenantId, room.Id, caller.PrincipalId, request.Sequence, cancellationToken)
+            ?? throw RpcErrors.NotFound("room", room.Id);
+        var proto = receipt.ToProto();
+        fanout.PublishTransient(caller.TenantId, room.Id, new ChatEvent { Receipt = proto });
+        return proto;
+    }
+
+    private async Task<Message?> MarkReadQuietlyAsync(Caller caller, MarkReadRequest request, CancellationToken cancellationToken)
+    {
+        // The receipt reaches the stream as a room event of its own; the reply only confirms.
+        await MarkReadAsync(caller, request, cancellationToken);
+        return null;
+    }
+
+    private async Task<Message?> TypingAsync(Caller caller, SetTypingRequest request, CancellationToken cancellationToken)
+    {
+        var room = await gate.WithRoleAsync(caller, request.RoomId, RoomRole.Member, "Typing", cancellationToken);
+        var until = request.Typing ? time.GetUtcNow() + TypingFor : time.GetUtcNow();
+        fanout.PublishTransient(caller.TenantId, room.Id, new ChatEvent
+        {
+            Typing = new TypingEvent { RoomId = room.Id, UserId = caller.PrincipalId, UntilTime = Timestamp.FromDateTimeOffset(until) },
+        });
+        return null;
+    }
+
+    private async Task<StoredMessage> FindAsync(Caller caller, Room room, string messageId, CancellationToken cancellationToken, string field = "message_id") =>
+        await messages.GetAsync(caller.TenantId, room.Id, MessageId(messageId, field), cancellationToken) ?? throw RpcErrors.NotFound("message", messageId);
+
+    private static string MessageId(string value, string field) =>
+        value.Length is > 0 and <= 64 && !value.Any(char.IsControl) ? value : throw AtomErrors.InvalidField(field, value.Length == 0 ? "is required." : "is not a message id.");
+}
