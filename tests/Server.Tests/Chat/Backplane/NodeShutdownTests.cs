@@ -18,8 +18,8 @@ public sealed class NodeShutdownTests(ITestOutputHelper output)
         await using var node = await ServerProcess.StartAsync(
             [.. ProcessChat.Arguments, "--Atom:Storage:Provider=postgres", $"--Atom:Storage:ConnectionString={connectionString}", "--Atom:Backplane=postgres",
              "--Atom:ShutdownTimeout=00:00:02", $"--Atom:DataDir={Path.Combine(Path.GetTempPath(), "atom-node-" + Guid.NewGuid().ToString("N")[..8])}", "--Logging:LogLevel:Atom.Server.Chat.Backplane=Information"]);
-        var (ann, token) = await ProcessChat.SignedInUserAsync(node, "ann@example.com");
-        var roomId = await ProcessChat.CreateRoomAsync(new() { Provider = "postgres", ConnectionString = connectionString }, Path.GetTempPath(), ann, "bye");
+        var (_, token) = await ProcessChat.SignedInUserAsync(node, "ann@example.com");
+        var roomId = await ProcessChat.CreateRoomAsync(node, token, "bye");
         await using var watcher = await RoomWatcher.StartAsync(node.Channel(token), roomId);
         Assert.Equal(1, await ListenersAsync(connectionString));
 

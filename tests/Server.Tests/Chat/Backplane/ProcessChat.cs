@@ -1,16 +1,13 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Atom.Sdk;
-using Atom.Server.Chat;
-using Atom.Server.Chat.Stores;
-using Atom.Server.Storage;
 using Atom.Server.Tests.Identity.Api;
 using Atom.Server.Tests.Infrastructure;
 using Atom.V1;
 
 namespace Atom.Server.Tests.Chat.Backplane;
 
-/// <summary>People and rooms on servers running as processes: people over RPC, as clients make them; rooms through the chat store on the same database.</summary>
+/// <summary>People, rooms and messages on servers running as processes, made and read over RPC as clients do.</summary>
 internal static class ProcessChat
 {
     /// <summary>Arguments every chat server process of these tests gets: fast password hashing, no send rate limit.</summary>
@@ -23,13 +20,14 @@ internal static class ProcessChat
         return (user, signIn.Tokens.AccessToken);
     }
 
-    /// <summary>A public room owned by <paramref name="owner"/> with <paramref name="members"/>, made in the servers' own store.</summary>
-    public static async Task<string> CreateRoomAsync(StorageOptions storage, string dataDir, User owner, string name, params User[] members)
-    {
-        await using var database = AtomDatabase.Create(storage, dataDir);
-        var room = await new RoomStore(database, TimeProvider.System).CreateAsync(owner.TenantId, new NewRoom(name, name, string.Empty, RoomVisibility.Public, owner.Id, [.. members.Select(m => m.Id)]));
-        return room.Id;
-    }
+    /// <summary>A public room made over RPC by the holder of <paramref name="ownerToken"/>, with <paramref name="members"/>.</summary>
+    public static async Task<string> CreateRoomAsync(ServerProcess node, string ownerToken, string name, params User[] members) =>
+        (await new RoomServiceClient(node.Channel(ownerToken)).CreateRoomAsync(new CreateRoomRequest
+        {
+            Name = name,
+            Visibility = RoomVisibility.Public,
+            MemberIds = { members.Select(m => m.Id) },
+        })).Room.Id;
 
     /// <summary>Every message of a room, newest first page by page, as ListMessages returns them.</summary>
     public static async Task<List<Message>> ListAllAsync(AtomChannel channel, string roomId)

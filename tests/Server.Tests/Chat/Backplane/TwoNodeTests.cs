@@ -213,7 +213,7 @@ public sealed class TwoNodeTests(TwoNodeTests.Nodes nodes, ITestOutputHelper out
             (Bob, BobToken) = await ProcessChat.SignedInUserAsync(B, "bob@example.com");
         }
 
-        public Task<string> CreateRoomAsync(string name) => ProcessChat.CreateRoomAsync(Storage, _dataDir, Ann, name + "-" + Guid.NewGuid().ToString("N")[..6], Bob);
+        public Task<string> CreateRoomAsync(string name) => ProcessChat.CreateRoomAsync(A, AnnToken, name + "-" + Guid.NewGuid().ToString("N")[..6], Bob);
 
         /// <summary>Ends every backplane LISTEN connection from the database's side, as a failover or a network cut would.</summary>
         /// <returns>How many were ended.</returns>
