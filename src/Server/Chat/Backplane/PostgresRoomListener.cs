@@ -20,6 +20,9 @@ namespace Atom.Server.Chat.Backplane;
 /// </remarks>
 internal sealed partial class PostgresRoomListener : IHostedService, IDisposable
 {
+    /// <summary>The application_name of the listening connection, to find it in pg_stat_activity.</summary>
+    public const string ApplicationName = "atom-backplane";
+
     private const int MaxBatch = 1000;
 
     private readonly RoomFanout _fanout;
@@ -64,9 +67,6 @@ internal sealed partial class PostgresRoomListener : IHostedService, IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
-
-    /// <summary>The application_name of the listening connection, to find it in pg_stat_activity.</summary>
-    public const string ApplicationName = "atom-backplane";
 
     /// <summary>Listens before the server takes calls, so nothing published from then on is missed.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Atom.Server.Chat.Backplane;
 using Atom.Server.Tests.Infrastructure;
 using Npgsql;
 using Xunit.Abstractions;
@@ -39,7 +40,8 @@ public sealed class NodeShutdownTests(ITestOutputHelper output)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'atom-backplane'", connection);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name", connection);
+        command.Parameters.AddWithValue("name", PostgresRoomListener.ApplicationName);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
