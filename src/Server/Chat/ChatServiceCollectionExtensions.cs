@@ -27,6 +27,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<AnnotationStore>();
         services.AddSingleton<RoomFanout>();
         services.AddAtomChatBackplane(configuration);
+        services.AddSingleton<PresenceTracker>();
         services.AddSingleton<IRoomEventSource, StoredRoomEventSource>();
         services.AddSingleton<RoomGate>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatStreamOptions>>().Value);
