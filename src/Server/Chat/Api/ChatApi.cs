@@ -174,7 +174,8 @@ internal sealed class ChatApi(
         {
             await foreach (var chatEvent in subscription.ReadAllAsync(stop.Token))
             {
-                await responses.WriteAsync(new SubscribeResponse { Event = chatEvent }, stop.Token);
+                // Not cancelled by shutdown: a write cut in half would leave the stream unable to carry the status.
+                await responses.WriteAsync(new SubscribeResponse { Event = chatEvent }, context.CancellationToken);
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
