@@ -37,6 +37,7 @@ internal static class RoomRoleNames
     public static Argument<RoomRole?> Argument(string name, string description) => new(name)
     {
         Description = $"{description}: {Choices}",
+        HelpName = Choices,
         CustomParser = result => Parse(result, name),
     };
 

@@ -517,7 +517,7 @@ internal sealed class ChatSession
 
         _reconnectPending = true;
         var delay = _reconnection.NextDelay();
-        _screen.Note(Reconnection.Describe(error, delay, _cursor.Last));
+        _screen.Note(_reconnection.Describe(error, delay, _cursor.Last));
         _ = Task.Delay(delay, _context.CancellationToken).ContinueWith(
             _ => _inbox.Writer.TryWrite(new Reconnect()), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }

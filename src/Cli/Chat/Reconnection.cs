@@ -45,16 +45,20 @@ internal sealed class Reconnection(TimeSpan first, TimeSpan max)
     /// <summary>Records that a stream works again, so the next drop waits the first delay.</summary>
     public void Succeeded() => _attempt = 0;
 
-    /// <summary>Describes a drop for stderr: what happened and where the stream picks up.</summary>
+    /// <summary>
+    /// Describes the attempt <see cref="NextDelay"/> just counted, for stderr: what happened and where the stream
+    /// picks up. The first of a run says the connection was lost, the later ones that it is still down.
+    /// </summary>
     /// <param name="error">How the stream ended, or null when the server ended it without an error.</param>
     /// <param name="delay">The wait before reconnecting.</param>
     /// <param name="after">The last sequence printed.</param>
     /// <returns>One line.</returns>
-    public static string Describe(RpcException? error, TimeSpan delay, long after)
+    public string Describe(RpcException? error, TimeSpan delay, long after)
     {
         var why = error is null
             ? "the server ended the stream"
             : $"{StatusCodeNames.Of(error.StatusCode)}{(error.HasReason(ErrorReason.SubscriberTooSlow) ? " (SUBSCRIBER_TOO_SLOW)" : string.Empty)}: {error.Status.Detail}";
-        return string.Create(CultureInfo.InvariantCulture, $"warning: connection lost ({why}); reconnecting in {delay.TotalSeconds:0.0}s, resuming after #{after}");
+        var what = _attempt <= 1 ? "connection lost" : "still cannot reconnect";
+        return string.Create(CultureInfo.InvariantCulture, $"warning: {what} ({why}); reconnecting in {delay.TotalSeconds:0.0}s, resuming after #{after}");
     }
 }

@@ -57,7 +57,7 @@ internal sealed class RoomWatch(CliContext context, CallInvoker invoker, Room ro
             }
 
             var delay = reconnection.NextDelay();
-            await context.Error.WriteLineAsync(Reconnection.Describe(dropped, delay, cursor.Last)).ConfigureAwait(false);
+            await context.Error.WriteLineAsync(reconnection.Describe(dropped, delay, cursor.Last)).ConfigureAwait(false);
             await Task.Delay(delay, token).ConfigureAwait(false);
         }
     }

@@ -51,9 +51,9 @@ internal static class ChatCommand
 
             if (context.Settings.Output == OutputFormat.Table)
             {
-                await ShowHistoryAsync(context, connection, found, people, screen, cursor, result.GetValue(history)).ConfigureAwait(false);
                 var who = me.Email.Length > 0 ? me.Email : me.DisplayName;
                 screen.Note($"Chatting in {RoomLookup.Label(found)} ({found.Name}) as {who}: type a message and press Enter to send; /quit leaves.");
+                await ShowHistoryAsync(context, connection, found, people, screen, cursor, result.GetValue(history)).ConfigureAwait(false);
             }
 
             var session = new ChatSession(context, connection, found, me.Id, screen, people, cursor, Reconnection.Default);
