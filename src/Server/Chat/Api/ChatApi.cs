@@ -152,16 +152,16 @@ internal sealed class ChatApi(
         }
 
         // Check every room before delivering anything: a bad cursor fails the call, not half of it.
-        var cursors = new List<(string RoomId, long After)>();
+        var cursors = new List<(string RoomId, long After, bool IsMember)>();
         for (var i = 0; i < request.Rooms.Count; i++)
         {
             cursors.Add(await CursorAsync(caller, request.Rooms[i], $"rooms[{i}]", context.CancellationToken));
         }
 
         await using var subscription = new ChatSubscription(fanout, source, streamOptions, caller.TenantId, caller.PrincipalId);
-        foreach (var (roomId, after) in cursors)
+        foreach (var (roomId, after, isMember) in cursors)
         {
-            subscription.Join(roomId, after);
+            subscription.Join(roomId, after, isMember);
         }
 
         await foreach (var chatEvent in subscription.ReadAllAsync(context.CancellationToken))
@@ -187,7 +187,7 @@ internal sealed class ChatApi(
         var write = WriteAllAsync(outgoing.Reader, responses, stop.Token, context.CancellationToken);
         try
         {
-            while (await requests.MoveNext(stop.Token))
+            while (await NextEventAsync(requests, outgoing.Writer, stop.Token))
             {
                 var reply = await HandleAsync(caller, subscription, requests.Current, stop.Token);
                 await outgoing.Writer.WriteAsync(reply, stop.Token);
@@ -221,6 +221,24 @@ internal sealed class ChatApi(
         if (cutOff is not null)
         {
             throw cutOff;
+        }
+    }
+
+    /// <summary>Reads the next client event; one that cannot even be decoded is answered with an error and skipped.</summary>
+    private static async Task<bool> NextEventAsync(IAsyncStreamReader<ConverseRequest> requests, ChannelWriter<ConverseResponse> outgoing, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await requests.MoveNext(cancellationToken);
+            }
+            catch (RequestMessageException garbage)
+            {
+                // No event_id to echo: it was inside the bytes that could not be read.
+                var status = garbage.Error.GetRpcStatus() ?? new Atom.Google.Rpc.Status { Code = (int)garbage.Error.StatusCode, Message = garbage.Error.Status.Detail };
+                await outgoing.WriteAsync(new ConverseResponse { Error = new EventError { Status = status } }, cancellationToken);
+            }
         }
     }
 
@@ -302,8 +320,8 @@ internal sealed class ChatApi(
 
     private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, JoinRoomStream join, CancellationToken cancellationToken)
     {
-        var (roomId, after) = await CursorAsync(caller, join.Cursor ?? new RoomCursor(), "join.cursor", cancellationToken);
-        subscription.Join(roomId, after);
+        var (roomId, after, isMember) = await CursorAsync(caller, join.Cursor ?? new RoomCursor(), "join.cursor", cancellationToken);
+        subscription.Join(roomId, after, isMember);
         return null;
     }
 
@@ -314,7 +332,7 @@ internal sealed class ChatApi(
     }
 
     /// <summary>Checks a resume point: a room the caller may read, and a sequence it has reached.</summary>
-    private async Task<(string RoomId, long After)> CursorAsync(Caller caller, RoomCursor cursor, string field, CancellationToken cancellationToken)
+    private async Task<(string RoomId, long After, bool IsMember)> CursorAsync(Caller caller, RoomCursor cursor, string field, CancellationToken cancellationToken)
     {
         var room = await gate.ReadableAsync(caller, RoomGate.RoomId(cursor.RoomId, field + ".room_id"), cancellationToken);
         if (cursor.AfterSequence < 0)
@@ -327,7 +345,7 @@ internal sealed class ChatApi(
             throw AtomErrors.InvalidField(field + ".after_sequence", $"is {cursor.AfterSequence}, but the room's latest event is {room.LastSequence}: a cursor cannot come from the future.");
         }
 
-        return (room.Id, cursor.AfterSequence);
+        return (room.Id, cursor.AfterSequence, room.ViewerRole != RoomRole.Unspecified);
     }
 
     private async Task<Message> SendAsync(Caller caller, SendMessageRequest request, string prefix, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Atom.Google.Rpc;
 using Atom.Sdk;
 using Atom.Server.Tests.Identity.Api;
+using Atom.Server.Tests.Infrastructure;
 using Atom.Server.Tests.Storage;
 using Atom.V1;
 
@@ -125,6 +126,25 @@ public sealed class ConverseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Undecodable_bytes_on_the_stream_get_an_error_event_and_the_next_event_is_served()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = _server.Test.GrpcAddress };
+        await using var raw = RawGrpcCall.Start(http, "/atom.v1.ChatService/Converse", [new("authorization", "Bearer " + _f.AnnToken)]);
+
+        // 0xFF... is no valid protobuf field: the frame is intact, its content is garbage.
+        await raw.SendRawAsync(GrpcWire.Frame([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]));
+        await raw.SendAsync(new ConverseRequest { EventId = "after-garbage", Send = new SendMessageRequest { RoomId = _f.RoomId, Text = "still talking" } });
+        var first = await raw.ReadAsync(ConverseResponse.Parser);
+        var second = await raw.ReadAsync(ConverseResponse.Parser);
+
+        Assert.NotNull(first?.Error);
+        Assert.Equal((int)StatusCode.Internal, first.Error.Status.Code);
+        Assert.Contains(first.Error.Status.Details, d => d.Is(ErrorInfo.Descriptor) && d.Unpack<ErrorInfo>().Reason == "MALFORMED_REQUEST");
+        Assert.Equal("after-garbage", second?.Reply?.EventId);
+        Assert.Equal("still talking", second!.Reply.Message.Text);
+    }
+
+    [Fact]
     public async Task Room_roles_apply_to_every_event()
     {
         await using var viewer = new ConverseClient(_server.Channel(_f.ViewerToken));
@@ -171,6 +191,28 @@ public sealed class ConverseTests : IAsyncLifetime
         Assert.Equal("removed", closed.Event.RoomClosed.Reason);
         Assert.Equal((int)StatusCode.NotFound, canSend.Code);
         Assert.DoesNotContain(bob.Drain(), r => r.Event?.RoomEvent?.MessagePosted?.Text == "after bob left");
+    }
+
+    [Fact]
+    public async Task A_non_member_reading_a_public_room_stops_when_it_turns_private_and_members_carry_on()
+    {
+        await using var outsider = new ConverseClient(_server.Channel(_f.OutsiderToken));
+        await using var bob = new ConverseClient(_server.Channel(_f.BobToken));
+        await outsider.JoinAndCatchUpAsync(_f.RoomId);
+        await bob.JoinAndCatchUpAsync(_f.RoomId);
+
+        await new RoomServiceClient(_server.Channel(_f.AnnToken)).UpdateRoomAsync(new UpdateRoomRequest
+        {
+            Room = new Room { Id = _f.RoomId, Visibility = RoomVisibility.Private },
+            UpdateMask = new global::Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "visibility" } },
+        });
+        var closed = await outsider.NextAsync(r => r.Event?.RoomClosed is not null);
+        await new ChatServiceClient(_server.Channel(_f.AnnToken)).SendMessageAsync(new SendMessageRequest { RoomId = _f.RoomId, Text = "members only now" });
+        var bobSees = await bob.NextAsync(r => r.Event?.RoomEvent?.MessagePosted is not null);
+
+        Assert.Equal("private", closed.Event.RoomClosed.Reason);
+        Assert.Equal("members only now", bobSees.Event.RoomEvent.MessagePosted.Text);
+        Assert.DoesNotContain(outsider.Drain(), r => r.Event?.RoomEvent?.MessagePosted is not null);
     }
 
     [Fact]
