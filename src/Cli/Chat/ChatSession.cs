@@ -66,6 +66,9 @@ internal sealed class ChatSession
         _json = context.Settings.Output == OutputFormat.Json;
     }
 
+    /// <summary>Gets or sets what to tell the user once the room is live (the first catch-up is done), or null for nothing.</summary>
+    public string? Banner { get; set; }
+
     /// <summary>Chats until /quit, the end of input (once every send is acknowledged), the room closing, or Ctrl+C.</summary>
     /// <returns><see cref="ExitCodes.Success"/>, or <see cref="ExitCodes.RpcError"/> when a send failed.</returns>
     /// <exception cref="RpcException">The stream failed with an error that is the server's answer, not a dropped connection.</exception>
@@ -376,6 +379,16 @@ internal sealed class ChatSession
                 if (!_json && await _text.EventAsync(chatEvent).ConfigureAwait(false) is { } presence)
                 {
                     _screen.Show(presence);
+                }
+
+                return false;
+
+            case ChatEvent.KindOneofCase.CaughtUp:
+                if (Banner is { } banner)
+                {
+                    // Said once the stream is live, so whoever reads it knows that what is said from now on arrives.
+                    Banner = null;
+                    _screen.Note(banner);
                 }
 
                 return false;

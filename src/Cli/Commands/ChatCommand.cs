@@ -49,14 +49,15 @@ internal static class ChatCommand
             var terminal = context.Settings.Output == OutputFormat.Table && !Console.IsInputRedirected && !Console.IsOutputRedirected;
             using ChatScreen screen = terminal ? new TerminalScreen(context) : new LineScreen(context, Console.In);
 
+            string? banner = null;
             if (context.Settings.Output == OutputFormat.Table)
             {
-                var who = me.Email.Length > 0 ? me.Email : me.DisplayName;
-                screen.Note($"Chatting in {RoomLookup.Label(found)} ({found.Name}) as {who}: type a message and press Enter to send; /quit leaves.");
                 await ShowHistoryAsync(context, connection, found, people, screen, cursor, result.GetValue(history)).ConfigureAwait(false);
+                var who = me.Email.Length > 0 ? me.Email : me.DisplayName;
+                banner = $"Chatting in {RoomLookup.Label(found)} ({found.Name}) as {who}: type a message and press Enter to send; /quit leaves.";
             }
 
-            var session = new ChatSession(context, connection, found, me.Id, screen, people, cursor, Reconnection.Default);
+            var session = new ChatSession(context, connection, found, me.Id, screen, people, cursor, Reconnection.Default) { Banner = banner };
             return await session.RunAsync().ConfigureAwait(false);
         }, token));
         return command;
