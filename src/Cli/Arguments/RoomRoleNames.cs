@@ -38,6 +38,7 @@ internal static class RoomRoleNames
     {
         Description = $"{description}: {Choices}",
         HelpName = Choices,
+        Arity = ArgumentArity.ExactlyOne,
         CustomParser = result => Parse(result, name),
     };
 

@@ -28,12 +28,8 @@ internal static class ChatCommand
                 result.AddError("--history must be between 0 and 500.");
             }
         });
-        var command = new Command("chat", """
-            Chat in a room: messages arrive live with who sent them and when, a line you type is sent when you press
-            Enter and shown once the server has stored it; /quit leaves. Piped, each line of stdin is a message and the
-            chat ends once all are confirmed (exit 1 if any failed). With --output json every server response
-            (events, acknowledgements, errors) is printed as one proto3 JSON ConverseResponse per line.
-            """)
+        // One line, for the list of commands; the rest of the story is in the README and the class comment.
+        var command = new Command("chat", "Chat in a room live (/quit leaves); piped, each line of stdin is sent, exit 1 if any failed; --output json prints each ConverseResponse")
         {
             room,
             history,

@@ -25,10 +25,7 @@ internal static class WatchCommand
                 result.AddError("--from-seq must be 0 or more.");
             }
         });
-        var command = new Command("watch", """
-            Print a room's events as they happen: a line each, or with --output json one proto3 JSON ChatEvent per line.
-            A dropped connection is resumed from the last event printed. Ctrl+C stops (exit 130).
-            """)
+        var command = new Command("watch", "Print a room's events as they happen (with --output json, a ChatEvent per line), resuming after dropped connections; Ctrl+C stops")
         {
             room,
             fromSeq,

@@ -39,4 +39,15 @@ public sealed class RoomRoleNamesTests
 
         Assert.Contains(result.Errors, e => e.Message == $"--role '{name}' is not a room role: use viewer|member|moderator|owner.");
     }
+
+    [Fact]
+    public void A_role_argument_is_required()
+    {
+        var argument = RoomRoleNames.Argument("role", "role");
+        var command = new RootCommand { argument };
+
+        var result = command.Parse([]);
+
+        Assert.NotEmpty(result.Errors);
+    }
 }
