@@ -216,6 +216,28 @@ public sealed class ConverseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Presence_says_who_has_a_live_stream_and_a_second_stream_closing_does_not_hide_them()
+    {
+        await using var bob = new ConverseClient(_server.Channel(_f.BobToken));
+        await bob.JoinAndCatchUpAsync(_f.RoomId);
+
+        var annFirst = new ConverseClient(_server.Channel(_f.AnnToken));
+        await annFirst.JoinAndCatchUpAsync(_f.RoomId);
+        var online = await bob.NextAsync(r => r.Event?.Presence?.UserId == _f.Ann);
+        await using (var annSecond = new ConverseClient(_server.Channel(_f.AnnToken)))
+        {
+            await annSecond.JoinAndCatchUpAsync(_f.RoomId);
+        }
+
+        await annFirst.DisposeAsync();
+        var offline = await bob.NextAsync(r => r.Event?.Presence?.UserId == _f.Ann);
+
+        Assert.True(online.Event.Presence.Online);
+        Assert.False(offline.Event.Presence.Online);
+        Assert.DoesNotContain(bob.Drain(), r => r.Event?.Presence?.UserId == _f.Ann);
+    }
+
+    [Fact]
     public async Task A_slow_consumer_is_cut_off_with_where_to_resume_and_others_are_unaffected()
     {
         var chat = new ChatServiceClient(_server.Channel(_f.BobToken));
