@@ -48,7 +48,7 @@ internal sealed class ChatSession
     /// <param name="context">Settings, output and Ctrl+C.</param>
     /// <param name="invoker">The connection.</param>
     /// <param name="room">The room, resolved.</param>
-    /// <param name="me">The caller's user id (their own typing is not shown to them).</param>
+    /// <param name="me">The caller's user id (their own typing and presence are not shown to them).</param>
     /// <param name="screen">Where input comes from and output goes.</param>
     /// <param name="people">Names for ids.</param>
     /// <param name="cursor">The last sequence already shown.</param>
@@ -375,7 +375,7 @@ internal sealed class ChatSession
                 ShowTyping();
                 return false;
 
-            case ChatEvent.KindOneofCase.Presence:
+            case ChatEvent.KindOneofCase.Presence when chatEvent.Presence.UserId != _me:
                 if (!_json && await _text.EventAsync(chatEvent).ConfigureAwait(false) is { } presence)
                 {
                     _screen.Show(presence);

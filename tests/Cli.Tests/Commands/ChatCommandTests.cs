@@ -58,18 +58,20 @@ public sealed class ChatCommandTests(CliServer server)
     }
 
     [Fact]
-    public async Task Others_messages_and_typing_arrive_live_and_quit_leaves()
+    public async Task Others_presence_messages_and_typing_arrive_live_and_quit_leaves()
     {
         var room = await server.CreateRoomAsync("live");
         var (ann, annToken) = await server.UserWithTokenAsync("ann");
         await server.AddMemberAsync(room, ann, RoomRole.Member);
+        using var annChannel = server.Channel(annToken);
+        var annChat = new ChatServiceClient(annChannel);
 
         await using var chat = RunningCli.Start(server.Address, ["chat", room.Name]);
         await chat.StderrAsync("Chatting in");
-        using (var channel = server.Channel(annToken))
-        {
-            await new ChatServiceClient(channel).SetTypingAsync(new SetTypingRequest { RoomId = room.Id, Typing = true });
-        }
+        using var annStream = annChat.Converse();
+        await annStream.RequestStream.WriteAsync(new ConverseRequest { Join = new JoinRoomStream { Cursor = new RoomCursor { RoomId = room.Id } } });
+        var online = await chat.LineAsync(line => line.Contains("is online"), "saying ann is online");
+        await annChat.SetTypingAsync(new SetTypingRequest { RoomId = room.Id, Typing = true });
 
         var typing = await chat.LineAsync(line => line.Contains("is typing"), "saying ann is typing");
         await server.SendAsync(room, "hi from ann", annToken);
@@ -77,6 +79,8 @@ public sealed class ChatCommandTests(CliServer server)
         await chat.WriteLineAsync("/quit");
         var exitCode = await chat.ExitAsync();
 
+        Assert.EndsWith($"{ann.Email} is online", online);
+        Assert.DoesNotContain(chat.Seen, line => line.Contains("Administrator is online"));
         Assert.EndsWith($"{ann.Email} is typing…", typing);
         Assert.Matches($@"^#\d+ \d\d:\d\d:\d\d {System.Text.RegularExpressions.Regex.Escape(ann.Email)}: hi from ann$", said);
         Assert.True(exitCode == 0, chat.Stderr);
