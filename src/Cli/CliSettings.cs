@@ -92,7 +92,8 @@ internal sealed class GlobalOptions
             token,
             string.Equals(result.GetValue(Output), "json", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Table,
             timeout > 0 ? TimeSpan.FromSeconds(timeout) : null,
-            origin);
+            origin,
+            result.GetResult(Timeout) is { Implicit: false });
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -104,7 +105,8 @@ internal sealed class GlobalOptions
 /// <param name="Output">How to print.</param>
 /// <param name="Timeout">The deadline of each call, or null for none.</param>
 /// <param name="TokenOrigin">Where <paramref name="Token"/> came from.</param>
-internal sealed record CliSettings(string Server, string? Token, OutputFormat Output, TimeSpan? Timeout, CredentialOrigin TokenOrigin = CredentialOrigin.None)
+/// <param name="TimeoutGiven">Whether --timeout was on the command line (live streams run without a deadline unless it was).</param>
+internal sealed record CliSettings(string Server, string? Token, OutputFormat Output, TimeSpan? Timeout, CredentialOrigin TokenOrigin = CredentialOrigin.None, bool TimeoutGiven = false)
 {
     /// <summary>Per-call options: the deadline, counted from now, and cancellation.</summary>
     /// <param name="cancellationToken">Cancelled by Ctrl+C.</param>
@@ -114,4 +116,11 @@ internal sealed record CliSettings(string Server, string? Token, OutputFormat Ou
         Deadline = Timeout is { } timeout ? DateTime.UtcNow + timeout : null,
         CancellationToken = cancellationToken,
     };
+
+    /// <summary>
+    /// Gets the deadline of a live stream (watch, chat): none, since it runs until stopped, unless --timeout was
+    /// given; then the whole command, reconnects included, ends that long from now.
+    /// </summary>
+    /// <returns>The deadline, or null.</returns>
+    public DateTime? StreamDeadline() => TimeoutGiven && Timeout is { } timeout ? DateTime.UtcNow + timeout : null;
 }

@@ -15,22 +15,40 @@ namespace Atom.Cli.Tests.Infrastructure;
 public class CliServer : IAsyncLifetime
 {
     private AtomServer? _server;
+    private string? _address;
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "atom-cli-test-" + Guid.NewGuid().ToString("N"));
 
     public AtomServer Server => _server ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Gets the gRPC address as the CLI's --server takes it.</summary>
-    public string Address => Server.GrpcAddress.ToString().TrimEnd('/');
+    /// <summary>Gets the gRPC address as the CLI's --server takes it (the same across <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>).</summary>
+    public string Address => _address ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>The bootstrap admin's API key; the CLI sends it unless a test says otherwise.</summary>
     public const string AdminToken = "atom_t3stadm1_GLckSADAV9xkIfKd0SI23jBb0-c3QmLWHofAKr0_zKw";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync("http://127.0.0.1:0");
+
+    /// <summary>Stops the server the way a deploy or a crash does to its clients: their connections go.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is { } server)
+        {
+            _server = null;
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same address and with the same data.</summary>
+    public Task StartAgainAsync() => StartAsync(Address);
+
+    private async Task StartAsync(string grpcUrl)
     {
         string[] args =
         [
-            "--Atom:GrpcUrl=http://127.0.0.1:0",
+            $"--Atom:GrpcUrl={grpcUrl}",
             "--Atom:HttpUrl=http://127.0.0.1:0",
-            $"--Atom:DataDir={Path.Combine(Path.GetTempPath(), "atom-cli-test-" + Guid.NewGuid().ToString("N"))}",
+            $"--Atom:DataDir={_dataDir}",
             "--Logging:LogLevel:Default=Warning",
             $"--Atom:Rpc:DisabledServices:0={WithheldService}",
             $"--Atom:Bootstrap:AdminToken={AdminToken}",
@@ -38,6 +56,7 @@ public class CliServer : IAsyncLifetime
         ];
         _server = AtomServer.Create(args, services => services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder))));
         await _server.StartAsync();
+        _address = _server.GrpcAddress.ToString().TrimEnd('/');
     }
 
     /// <summary>
@@ -77,14 +96,7 @@ public class CliServer : IAsyncLifetime
         return (await new UserServiceClient(channel).CreateUserAsync(request)).User;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.StopAsync();
-            await _server.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => StopAsync();
 
 }
 

@@ -18,3 +18,23 @@ public sealed class ShortTokenCliServer : CliServer
         "--Atom:Identity:ClockSkew=00:00:00",
     ];
 }
+
+/// <summary>A server that tests stop and start again under running clients; it gives open calls one second to end when stopping.</summary>
+public sealed class RestartableCliServer : CliServer
+{
+    protected override IEnumerable<string> Configuration => ["--Atom:ShutdownTimeout=00:00:01"];
+}
+
+/// <summary>
+/// A server that cuts a live stream off as too slow (SUBSCRIBER_TOO_SLOW) once it is 4 events behind, and lets one
+/// user send as fast as they like, so a test can flood a room faster than a blocked client reads it.
+/// </summary>
+public sealed class SlowConsumerCliServer : CliServer
+{
+    protected override IEnumerable<string> Configuration =>
+    [
+        "--Atom:Chat:Streams:QueueCapacity=4",
+        "--Atom:Chat:SendBurst=100000",
+        "--Atom:Chat:SendsPerSecond=100000",
+    ];
+}
