@@ -109,7 +109,7 @@ start_server() {
   server_pid=$!
   local address=
   for _ in $(seq 600); do
-    address=$(grep -oE 'gRPC \(HTTP/2\) +http://[0-9.]+:[0-9]+' "$log" | grep -oE 'http://[0-9.:]+' | head -1 || true)
+    address=$(grep -soE 'gRPC \(HTTP/2\) +http://[0-9.]+:[0-9]+' "$log" | grep -oE 'http://[0-9.:]+' | head -1 || true)
     [[ -n "$address" ]] && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$log"; die "the $store server exited before listening"; }
     sleep 0.1
