@@ -125,7 +125,9 @@ n=0
 load() {
   local name=$1; shift
   n=$((n + 1))
-  "${on_load_cpu[@]}" dotnet "$chatload" "$@" --target "$target" --token "$ADMIN_TOKEN" --server-pid "$server_pid" \
+  local db=()
+  [[ "$store" == postgres ]] && db=(--db-pid "$(head -1 "$pg_dir/data/postmaster.pid")")
+  "${on_load_cpu[@]}" dotnet "$chatload" "$@" "${db[@]}" --target "$target" --token "$ADMIN_TOKEN" --server-pid "$server_pid" \
     --scenario "$name" --drain-timeout "$DRAIN_TIMEOUT" --out "$runs/$(printf '%03d' "$n")-$name.json" || failed=1
   kill -0 "$server_pid" 2>/dev/null || { say "the server died during $name"; failed=1; start_server "$store" "after-$name"; }
 }
@@ -168,7 +170,8 @@ done
 
 # --- report ------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
-machine="Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r); $pinning; .NET $(dotnet --version). $(date -u +%Y-%m-%dT%H:%MZ)$([[ "${QUICK:-0}" == 1 ]] && echo '; QUICK smoke run: the figures mean nothing')."
+machine="Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r); $pinning; .NET $(dotnet --version); $(date -u +%Y-%m-%dT%H:%MZ)."
+if [[ "${QUICK:-0}" == 1 ]]; then machine+=" QUICK smoke run: the figures mean nothing."; fi
 echo
 dotnet "$chatload" report --runs "$runs" --report "$results/latest" --machine "$machine" || failed=1
 

@@ -10,7 +10,7 @@ public sealed class ChatLoadOptions
     private static readonly HashSet<string> Known =
     [
         "--target", "--token", "--store", "--transport", "--subscribers", "--rooms", "--senders", "--rate", "--duration",
-        "--warmup", "--streams-per-connection", "--text-bytes", "--server-pid", "--scenario", "--out", "--steps", "--settle",
+        "--warmup", "--streams-per-connection", "--text-bytes", "--server-pid", "--db-pid", "--scenario", "--out", "--steps", "--settle",
         "--drain-timeout", "--runs", "--report", "--machine",
     ];
 
@@ -68,6 +68,9 @@ public sealed class ChatLoadOptions
 
     /// <summary>Gets the server process to read CPU and memory from, if any.</summary>
     public int? ServerPid => _values.TryGetValue("--server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>Gets the database server's main process (PostgreSQL's postmaster), whose CPU and its children's is reported, if any.</summary>
+    public int? DbPid => _values.TryGetValue("--db-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null;
 
     /// <summary>Gets the scenario's label in results.</summary>
     public string Scenario => Text("--scenario", Command);

@@ -37,7 +37,7 @@ public static class FanoutRun
             w.RecordFrom = measureFrom;
         }
 
-        var window = new ProcessWindow(options.ServerPid);
+        var window = new ProcessWindow(options);
         var total = (long)Math.Round(options.Rate * options.Duration.TotalSeconds);
         var sends = new List<Task>();
         var interval = Stopwatch.Frequency / options.Rate;
@@ -68,6 +68,7 @@ public static class FanoutRun
         var drain = await session.DrainAsync();
         var serverCpu = window.ServerCpu;
         var clientCpu = window.ClientCpu;
+        var dbCpu = window.DbCpu;
 
         var delivery = new LatencyHistogram();
         var totals = await session.StopWatchersAsync(delivery);
@@ -98,6 +99,7 @@ public static class FanoutRun
             Errors = session.Errors,
             ServerCpuSeconds = serverCpu,
             ClientCpuSeconds = clientCpu,
+            DbCpuSeconds = dbCpu,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,
         };

@@ -41,7 +41,7 @@ public static class IdleStreamsRun
         await session.DrainAsync();
         var totals = new List<WatcherTotals> { await session.StopWatchersAsync(ignored) };
 
-        var window = new ProcessWindow(pid);
+        var window = new ProcessWindow(options);
         var memory = new List<MemoryStep> { await ReadAsync(pid, "baseline", 0, options.Settle) };
 
         // The watchers of the warm-up are gone; the ledger's start stays, so new ones catch up the warm-up messages first.

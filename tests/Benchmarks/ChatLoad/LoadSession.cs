@@ -236,22 +236,71 @@ public sealed class WatcherTotals
     public long Cutoffs { get; set; }
 }
 
-/// <summary>CPU and memory of the server and of this process over one phase.</summary>
-/// <param name="ServerPid">The server, if known.</param>
-public sealed record ProcessWindow(int? ServerPid)
+/// <summary>CPU and memory of the server, its database and this process over one phase.</summary>
+public sealed class ProcessWindow
 {
-    private readonly double? _serverCpu = ServerPid is { } pid ? ProcessProbe.CpuSeconds(pid) : null;
-    private readonly double? _clientCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
+    private readonly int? _serverPid;
+    private readonly int? _dbPid;
+    private readonly double? _serverCpu;
+    private readonly double? _clientCpu;
+    private readonly Dictionary<int, double> _dbCpu;
+
+    /// <summary>Initializes a new instance of the <see cref="ProcessWindow"/> class: the window opens now.</summary>
+    /// <param name="options">The server's and the database's processes.</param>
+    public ProcessWindow(ChatLoadOptions options)
+    {
+        _serverPid = options.ServerPid;
+        _dbPid = options.DbPid;
+        _serverCpu = _serverPid is { } pid ? ProcessProbe.CpuSeconds(pid) : null;
+        _clientCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
+        _dbCpu = DbProcessesCpu();
+    }
 
     /// <summary>Gets the server's CPU seconds since the window opened.</summary>
-    public double? ServerCpu => ServerPid is { } pid ? ProcessProbe.CpuSeconds(pid) - _serverCpu : null;
+    public double? ServerCpu => _serverPid is { } pid ? ProcessProbe.CpuSeconds(pid) - _serverCpu : null;
 
     /// <summary>Gets this process's CPU seconds since the window opened.</summary>
     public double? ClientCpu => ProcessProbe.CpuSeconds(Environment.ProcessId) - _clientCpu;
 
+    /// <summary>Gets the database's CPU seconds (its main process and its children, e.g. PostgreSQL backends) since the window opened.</summary>
+    public double? DbCpu => _dbPid is null ? null : DbProcessesCpu().Sum(p => p.Value - _dbCpu.GetValueOrDefault(p.Key));
+
     /// <summary>Gets the server's resident memory now, in MiB.</summary>
-    public double? ServerRss => ServerPid is { } pid ? ProcessProbe.RssMiB(pid) : null;
+    public double? ServerRss => _serverPid is { } pid ? ProcessProbe.RssMiB(pid) : null;
 
     /// <summary>Gets the server's peak resident memory, in MiB.</summary>
-    public double? ServerPeakRss => ServerPid is { } pid ? ProcessProbe.PeakRssMiB(pid) : null;
+    public double? ServerPeakRss => _serverPid is { } pid ? ProcessProbe.PeakRssMiB(pid) : null;
+
+    private Dictionary<int, double> DbProcessesCpu()
+    {
+        var cpu = new Dictionary<int, double>();
+        if (_dbPid is not { } db)
+        {
+            return cpu;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && (pid == db || ParentOf(pid) == db) && ProcessProbe.CpuSeconds(pid) is { } seconds)
+            {
+                cpu[pid] = seconds;
+            }
+        }
+
+        return cpu;
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }

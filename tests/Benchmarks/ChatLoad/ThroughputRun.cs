@@ -60,11 +60,12 @@ public static class ThroughputRun
             await Task.Delay(untilMeasured);
         }
 
-        var window = new ProcessWindow(options.ServerPid);
+        var window = new ProcessWindow(options);
         await Task.WhenAll(senders);
         var sendSeconds = Stopwatch.GetElapsedTime(measureFrom).TotalSeconds;
         var serverCpu = window.ServerCpu;
         var clientCpu = window.ClientCpu;
+        var dbCpu = window.DbCpu;
         var drain = await session.DrainAsync();
 
         var sendLatency = new LatencyHistogram();
@@ -101,6 +102,7 @@ public static class ThroughputRun
             Errors = session.Errors,
             ServerCpuSeconds = serverCpu,
             ClientCpuSeconds = clientCpu,
+            DbCpuSeconds = dbCpu,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,
         };
