@@ -35,6 +35,7 @@ else
   DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 fi
 SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 ADMIN_TOKEN=atom_t3stadm1_GLckSADAV9xkIfKd0SI23jBb0-c3QmLWHofAKr0_zKw
 
 results="$here/results/chat"
@@ -170,7 +171,7 @@ done
 
 # --- report ------------------------------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
-machine="Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r); $pinning; .NET $(dotnet --version); $(date -u +%Y-%m-%dT%H:%MZ)."
+machine="Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r); $pinning; .NET $(dotnet --version); $(date -u +%Y-%m-%dT%H:%MZ). Load average (1/5/15 min) at the start $load_at_start, at the end $(cut -d' ' -f1-3 /proc/loadavg): above the core count, other work shared the cores and the figures are noisy."
 if [[ "${QUICK:-0}" == 1 ]]; then machine+=" QUICK smoke run: the figures mean nothing."; fi
 echo
 dotnet "$chatload" report --runs "$runs" --report "$results/latest" --machine "$machine" || failed=1

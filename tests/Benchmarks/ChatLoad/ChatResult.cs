@@ -87,6 +87,9 @@ public sealed record ChatResult
     /// <summary>Gets the database server's CPU seconds in the measured phase (PostgreSQL: the postmaster and its backends).</summary>
     public double? DbCpuSeconds { get; init; }
 
+    /// <summary>Gets the machine's 1-minute load average at the end of the measured phase: other work on a shared machine shows here.</summary>
+    public double? LoadAverage { get; init; }
+
     /// <summary>Gets the server's resident memory at the end, in MiB.</summary>
     public double? ServerRssMiB { get; init; }
 
@@ -140,7 +143,7 @@ public sealed record ChatResult
         }
 
         text.AppendLine(inv, $"  checks    gaps {Gaps}  repeats {Repeats}  mismatches {Mismatches}  undelivered {Undelivered}  cut-offs {Cutoffs}");
-        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")}  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})");
+        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")}  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})  load avg {F(LoadAverage, "F1")}");
         foreach (var (reason, count) in Errors)
         {
             text.AppendLine(inv, $"  ERROR x{count}: {reason}");

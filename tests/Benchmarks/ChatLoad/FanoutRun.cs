@@ -100,6 +100,7 @@ public static class FanoutRun
             ServerCpuSeconds = serverCpu,
             ClientCpuSeconds = clientCpu,
             DbCpuSeconds = dbCpu,
+            LoadAverage = ProcessWindow.LoadAverage,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,
         };

@@ -91,6 +91,7 @@ public static class IdleStreamsRun
             Errors = session.Errors,
             ServerCpuSeconds = window.ServerCpu,
             ClientCpuSeconds = window.ClientCpu,
+            LoadAverage = ProcessWindow.LoadAverage,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,
             Memory = memory,

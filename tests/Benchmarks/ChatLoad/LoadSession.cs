@@ -265,6 +265,22 @@ public sealed class ProcessWindow
     /// <summary>Gets the database's CPU seconds (its main process and its children, e.g. PostgreSQL backends) since the window opened.</summary>
     public double? DbCpu => _dbPid is null ? null : DbProcessesCpu().Sum(p => p.Value - _dbCpu.GetValueOrDefault(p.Key));
 
+    /// <summary>Gets the machine's 1-minute load average now.</summary>
+    public static double? LoadAverage
+    {
+        get
+        {
+            try
+            {
+                return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Gets the server's resident memory now, in MiB.</summary>
     public double? ServerRss => _serverPid is { } pid ? ProcessProbe.RssMiB(pid) : null;
 

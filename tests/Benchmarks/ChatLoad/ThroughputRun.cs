@@ -103,6 +103,7 @@ public static class ThroughputRun
             ServerCpuSeconds = serverCpu,
             ClientCpuSeconds = clientCpu,
             DbCpuSeconds = dbCpu,
+            LoadAverage = ProcessWindow.LoadAverage,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,
         };
