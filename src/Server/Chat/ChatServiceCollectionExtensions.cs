@@ -30,6 +30,8 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatStreamOptions>>().Value);
         services.AddSingleton<SendRateLimiter>();
         services.AddAtomService<ChatApi>();
+        services.AddAtomService<RoomApi>();
+        services.AddAtomService<AnnotationApi>();
         return services;
     }
 }

@@ -224,6 +224,25 @@ public sealed class WireErrorTests(TestServer server) : IClassFixture<TestServer
     }
 
     [Fact]
+    public async Task Duplex_messages_arriving_in_one_packet_are_all_served_without_waiting_for_more()
+    {
+        using var client = server.CreateHttp2Client();
+        await using var call = RawGrpcCall.Start(client, "/atomtest.v1.EchoService/Chat");
+
+        // Three frames in one write: the server must not wait for more bytes after taking the first one off.
+        await call.SendRawAsync([.. GrpcWire.Frame(new EchoRequest { Message = "a" }), .. GrpcWire.Frame(new EchoRequest { Message = "b" }), .. GrpcWire.Frame(new EchoRequest { Message = "c" })]);
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add((await call.ReadAsync(EchoResponse.Parser))!.Message);
+        }
+
+        call.Complete();
+        Assert.Equal(["a", "b", "c"], answers);
+        Assert.Null(await call.ReadAsync(EchoResponse.Parser));
+    }
+
+    [Fact]
     public async Task Truncated_frame_in_a_client_stream_is_internal()
     {
         using var client = server.CreateHttp2Client();

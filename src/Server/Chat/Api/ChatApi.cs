@@ -187,7 +187,7 @@ internal sealed class ChatApi(
         var write = WriteAllAsync(outgoing.Reader, responses, stop.Token, context.CancellationToken);
         try
         {
-            while (await requests.MoveNext(stop.Token))
+            while (await NextEventAsync(requests, outgoing.Writer, stop.Token))
             {
                 var reply = await HandleAsync(caller, subscription, requests.Current, stop.Token);
                 await outgoing.Writer.WriteAsync(reply, stop.Token);
@@ -221,6 +221,24 @@ internal sealed class ChatApi(
         if (cutOff is not null)
         {
             throw cutOff;
+        }
+    }
+
+    /// <summary>Reads the next client event; one that cannot even be decoded is answered with an error and skipped.</summary>
+    private static async Task<bool> NextEventAsync(IAsyncStreamReader<ConverseRequest> requests, ChannelWriter<ConverseResponse> outgoing, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await requests.MoveNext(cancellationToken);
+            }
+            catch (RequestMessageException garbage)
+            {
+                // No event_id to echo: it was inside the bytes that could not be read.
+                var status = garbage.Error.GetRpcStatus() ?? new Atom.Google.Rpc.Status { Code = (int)garbage.Error.StatusCode, Message = garbage.Error.Status.Detail };
+                await outgoing.WriteAsync(new ConverseResponse { Error = new EventError { Status = status } }, cancellationToken);
+            }
         }
     }
 

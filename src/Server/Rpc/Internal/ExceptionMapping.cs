@@ -19,6 +19,8 @@ internal static partial class ExceptionMapping
         {
             case RpcException rpc:
                 return rpc;
+            case RequestMessageException badMessage:
+                return badMessage.Error;
             case OperationCanceledException when context.HttpContext.RequestAborted.IsCancellationRequested:
                 return new RpcException(Status.DefaultCancelled);
             case IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException when context.HttpContext.RequestAborted.IsCancellationRequested:

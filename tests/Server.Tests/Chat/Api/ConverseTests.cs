@@ -1,6 +1,7 @@
 using Atom.Google.Rpc;
 using Atom.Sdk;
 using Atom.Server.Tests.Identity.Api;
+using Atom.Server.Tests.Infrastructure;
 using Atom.Server.Tests.Storage;
 using Atom.V1;
 
@@ -122,6 +123,25 @@ public sealed class ConverseTests : IAsyncLifetime
         Assert.Equal("event", Field(nothing));
         Assert.Equal("still here", ok.Message.Text);
         Assert.Null(ann.Ended);
+    }
+
+    [Fact]
+    public async Task Undecodable_bytes_on_the_stream_get_an_error_event_and_the_next_event_is_served()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = _server.Test.GrpcAddress };
+        await using var raw = RawGrpcCall.Start(http, "/atom.v1.ChatService/Converse", [new("authorization", "Bearer " + _f.AnnToken)]);
+
+        // 0xFF... is no valid protobuf field: the frame is intact, its content is garbage.
+        await raw.SendRawAsync(GrpcWire.Frame([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]));
+        await raw.SendAsync(new ConverseRequest { EventId = "after-garbage", Send = new SendMessageRequest { RoomId = _f.RoomId, Text = "still talking" } });
+        var first = await raw.ReadAsync(ConverseResponse.Parser);
+        var second = await raw.ReadAsync(ConverseResponse.Parser);
+
+        Assert.NotNull(first?.Error);
+        Assert.Equal((int)StatusCode.Internal, first.Error.Status.Code);
+        Assert.Contains(first.Error.Status.Details, d => d.Is(ErrorInfo.Descriptor) && d.Unpack<ErrorInfo>().Reason == "MALFORMED_REQUEST");
+        Assert.Equal("after-garbage", second?.Reply?.EventId);
+        Assert.Equal("still talking", second!.Reply.Message.Text);
     }
 
     [Fact]

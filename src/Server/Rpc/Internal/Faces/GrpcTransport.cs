@@ -57,12 +57,17 @@ internal sealed class GrpcTransport : RpcTransport
             var result = await ReadAsync(cancellationToken);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+            var examined = buffer.End;
             try
             {
-                if (TryParseFrame(ref buffer, parser) is { } message)
+                if (MessageFraming.TryReadFrame(ref buffer, _maxReceive, out var flags, out var payload))
                 {
+                    // The frame is consumed whatever its content: a message that cannot be decoded leaves the stream
+                    // readable, and the handler decides whether that ends the call. Nothing after the frame has been
+                    // examined yet: the next read must see a frame that arrived together with this one at once.
                     consumed = buffer.Start;
-                    return message;
+                    examined = consumed;
+                    return ParseStreamed(flags, payload, parser);
                 }
 
                 if (result.IsCompleted)
@@ -73,8 +78,8 @@ internal sealed class GrpcTransport : RpcTransport
             }
             finally
             {
-                // Everything up to 'consumed' is done with; the rest has been looked at and needs more data.
-                _input.AdvanceTo(consumed, result.Buffer.End);
+                // Everything up to 'consumed' is done with; up to 'examined' has been looked at and needs more data.
+                _input.AdvanceTo(consumed, examined);
             }
         }
     }
@@ -207,6 +212,24 @@ internal sealed class GrpcTransport : RpcTransport
         }
 
         return MessageFraming.ParsePayload(flags, payload, parser, _requestEncoding, _maxReceive);
+    }
+
+    private T ParseStreamed<T>(byte flags, ReadOnlySequence<byte> payload, MessageParser<T> parser)
+        where T : class, IMessage<T>
+    {
+        try
+        {
+            if ((flags & ~GrpcProtocol.CompressedFlag) != 0)
+            {
+                throw new RpcException(StatusCode.Internal, $"Unexpected message flags 0x{flags:X2}.", AtomErrors.Info(V1.ErrorReason.MalformedRequest));
+            }
+
+            return MessageFraming.ParsePayload(flags, payload, parser, _requestEncoding, _maxReceive);
+        }
+        catch (RpcException ex)
+        {
+            throw new RequestMessageException(ex);
+        }
     }
 
     private static RpcException Incomplete(long length) => new(StatusCode.Internal,
