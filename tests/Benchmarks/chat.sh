@@ -9,7 +9,7 @@
 #
 # Environment: QUICK=1, SKIP_BUILD=1, STORES ("sqlite postgres"), SERVER_CPU (0), LOAD_CPU (1),
 # FANOUT_SUBSCRIBERS ("1 100 1000"), FANOUT_TRANSPORTS ("subscribe converse"), FANOUT_RATE (50), FANOUT_DURATION (10),
-# SENDERS ("8 32"), MANY_ROOMS (64), LOAD_SUBSCRIBERS (10 per room), LOAD_DURATION (10), LOAD_WARMUP (3),
+# SENDERS ("8 32"), MANY_ROOMS (64), LOAD_SUBSCRIBERS ("0 10" per room), LOAD_DURATION (10), LOAD_WARMUP (3),
 # IDLE_STEPS ("500,1000,2000"), IDLE_LAYOUTS ("subscribe:1 subscribe:100 converse:1"), IDLE_STORES ("sqlite"),
 # IDLE_SETTLE (3), QUEUE_CAPACITY (server default), DRAIN_TIMEOUT (60).
 set -euo pipefail
@@ -19,9 +19,9 @@ root=$(cd "$here/../.." && pwd)
 
 if [[ "${QUICK:-0}" == 1 ]]; then
   STORES=${STORES:-sqlite} IDLE_STORES=${IDLE_STORES:-sqlite}
-  FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-"1 20"} FANOUT_TRANSPORTS=${FANOUT_TRANSPORTS:-"subscribe converse"}
+  FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-20} FANOUT_TRANSPORTS=${FANOUT_TRANSPORTS:-"subscribe converse"}
   FANOUT_RATE=${FANOUT_RATE:-50} FANOUT_DURATION=${FANOUT_DURATION:-1}
-  SENDERS=${SENDERS:-4} MANY_ROOMS=${MANY_ROOMS:-4} LOAD_SUBSCRIBERS=${LOAD_SUBSCRIBERS:-2}
+  SENDERS=${SENDERS:-4} MANY_ROOMS=${MANY_ROOMS:-4} LOAD_SUBSCRIBERS=${LOAD_SUBSCRIBERS:-"2"}
   LOAD_DURATION=${LOAD_DURATION:-1} LOAD_WARMUP=${LOAD_WARMUP:-0.5}
   IDLE_STEPS=${IDLE_STEPS:-"20,50"} IDLE_LAYOUTS=${IDLE_LAYOUTS:-"subscribe:1 converse:10"} IDLE_SETTLE=${IDLE_SETTLE:-0.2}
   DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-30}
@@ -29,7 +29,7 @@ else
   STORES=${STORES:-"sqlite postgres"} IDLE_STORES=${IDLE_STORES:-sqlite}
   FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-"1 100 1000"} FANOUT_TRANSPORTS=${FANOUT_TRANSPORTS:-"subscribe converse"}
   FANOUT_RATE=${FANOUT_RATE:-50} FANOUT_DURATION=${FANOUT_DURATION:-10}
-  SENDERS=${SENDERS:-"8 32"} MANY_ROOMS=${MANY_ROOMS:-64} LOAD_SUBSCRIBERS=${LOAD_SUBSCRIBERS:-10}
+  SENDERS=${SENDERS:-"8 32"} MANY_ROOMS=${MANY_ROOMS:-64} LOAD_SUBSCRIBERS=${LOAD_SUBSCRIBERS:-"0 10"}
   LOAD_DURATION=${LOAD_DURATION:-10} LOAD_WARMUP=${LOAD_WARMUP:-3}
   IDLE_STEPS=${IDLE_STEPS:-"500,1000,2000"} IDLE_LAYOUTS=${IDLE_LAYOUTS:-"subscribe:1 subscribe:100 converse:1"} IDLE_SETTLE=${IDLE_SETTLE:-3}
   DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
@@ -159,7 +159,7 @@ for store in $STORES; do
   start_server "$store" throughput
   for senders in $SENDERS; do
     for rooms in 1 "$MANY_ROOMS"; do
-      for subscribers in 0 "$LOAD_SUBSCRIBERS"; do
+      for subscribers in $LOAD_SUBSCRIBERS; do
         say "$store: $senders senders into $rooms room(s), $subscribers subscriber(s) per room, ${LOAD_WARMUP}s + ${LOAD_DURATION}s"
         load "$store-load-$senders-$rooms-$subscribers" throughput --store "$store" --senders "$senders" --rooms "$rooms" \
           --subscribers "$subscribers" --warmup "$LOAD_WARMUP" --duration "$LOAD_DURATION"
