@@ -84,6 +84,9 @@ public sealed record ChatResult
     /// <summary>Gets the server's CPU seconds in the measured phase.</summary>
     public double? ServerCpuSeconds { get; init; }
 
+    /// <summary>Gets the seconds the server's threads waited for a CPU while runnable in the measured phase (other work on the machine).</summary>
+    public double? ServerCpuWaitSeconds { get; init; }
+
     /// <summary>Gets the database server's CPU seconds in the measured phase (PostgreSQL: the postmaster and its backends).</summary>
     public double? DbCpuSeconds { get; init; }
 
@@ -143,7 +146,7 @@ public sealed record ChatResult
         }
 
         text.AppendLine(inv, $"  checks    gaps {Gaps}  repeats {Repeats}  mismatches {Mismatches}  undelivered {Undelivered}  cut-offs {Cutoffs}");
-        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")}  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})  load avg {F(LoadAverage, "F1")}");
+        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")} (waited {F(ServerCpuWaitSeconds, "F2")})  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})  load avg {F(LoadAverage, "F1")}");
         foreach (var (reason, count) in Errors)
         {
             text.AppendLine(inv, $"  ERROR x{count}: {reason}");

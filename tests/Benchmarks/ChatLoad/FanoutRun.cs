@@ -69,6 +69,7 @@ public static class FanoutRun
         var serverCpu = window.ServerCpu;
         var clientCpu = window.ClientCpu;
         var dbCpu = window.DbCpu;
+        var serverWait = window.ServerCpuWait;
 
         var delivery = new LatencyHistogram();
         var totals = await session.StopWatchersAsync(delivery);
@@ -100,6 +101,7 @@ public static class FanoutRun
             ServerCpuSeconds = serverCpu,
             ClientCpuSeconds = clientCpu,
             DbCpuSeconds = dbCpu,
+            ServerCpuWaitSeconds = serverWait,
             LoadAverage = ProcessWindow.LoadAverage,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,

@@ -243,6 +243,7 @@ public sealed class ProcessWindow
     private readonly int? _dbPid;
     private readonly double? _serverCpu;
     private readonly double? _clientCpu;
+    private readonly double? _serverWait;
     private readonly Dictionary<int, double> _dbCpu;
 
     /// <summary>Initializes a new instance of the <see cref="ProcessWindow"/> class: the window opens now.</summary>
@@ -253,11 +254,19 @@ public sealed class ProcessWindow
         _dbPid = options.DbPid;
         _serverCpu = _serverPid is { } pid ? ProcessProbe.CpuSeconds(pid) : null;
         _clientCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
+        _serverWait = _serverPid is { } server ? RunQueueWaitSeconds(server) : null;
         _dbCpu = DbProcessesCpu();
     }
 
     /// <summary>Gets the server's CPU seconds since the window opened.</summary>
     public double? ServerCpu => _serverPid is { } pid ? ProcessProbe.CpuSeconds(pid) - _serverCpu : null;
+
+    /// <summary>
+    /// Gets the seconds the server's threads spent runnable but waiting for a CPU since the window opened (the sum over
+    /// its current threads of /proc/PID/task/TID/schedstat's run-queue time): on a shared machine, the time other work
+    /// took from the server.
+    /// </summary>
+    public double? ServerCpuWait => _serverPid is { } pid ? RunQueueWaitSeconds(pid) - _serverWait : null;
 
     /// <summary>Gets this process's CPU seconds since the window opened.</summary>
     public double? ClientCpu => ProcessProbe.CpuSeconds(Environment.ProcessId) - _clientCpu;
@@ -304,6 +313,31 @@ public sealed class ProcessWindow
         }
 
         return cpu;
+    }
+
+    private static double? RunQueueWaitSeconds(int pid)
+    {
+        try
+        {
+            long nanoseconds = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    nanoseconds += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended.
+                }
+            }
+
+            return nanoseconds / 1e9;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static int? ParentOf(int pid)

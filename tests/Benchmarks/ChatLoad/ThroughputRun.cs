@@ -66,6 +66,7 @@ public static class ThroughputRun
         var serverCpu = window.ServerCpu;
         var clientCpu = window.ClientCpu;
         var dbCpu = window.DbCpu;
+        var serverWait = window.ServerCpuWait;
         var drain = await session.DrainAsync();
 
         var sendLatency = new LatencyHistogram();
@@ -103,6 +104,7 @@ public static class ThroughputRun
             ServerCpuSeconds = serverCpu,
             ClientCpuSeconds = clientCpu,
             DbCpuSeconds = dbCpu,
+            ServerCpuWaitSeconds = serverWait,
             LoadAverage = ProcessWindow.LoadAverage,
             ServerRssMiB = window.ServerRss,
             ServerPeakRssMiB = window.ServerPeakRss,
