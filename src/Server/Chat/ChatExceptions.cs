@@ -64,3 +64,33 @@ public sealed class MessageDeletedException : PreconditionFailedException
     /// <summary>Gets the deleted message.</summary>
     public string MessageId { get; }
 }
+
+/// <summary>A membership change would leave a room with members but no owner.</summary>
+public sealed class LastOwnerException : PreconditionFailedException
+{
+    /// <summary>Initializes a new instance of the <see cref="LastOwnerException"/> class.</summary>
+    /// <param name="roomId">The room.</param>
+    public LastOwnerException(string roomId)
+        : base($"Room '{roomId}' would be left without an owner: make another member an owner first, or delete the room.")
+    {
+        RoomId = roomId;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="LastOwnerException"/> class.</summary>
+    public LastOwnerException()
+        : this(string.Empty)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="LastOwnerException"/> class.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public LastOwnerException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        RoomId = string.Empty;
+    }
+
+    /// <summary>Gets the room.</summary>
+    public string RoomId { get; }
+}

@@ -25,6 +25,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<RoomEventLog>();
         services.AddSingleton<AnnotationStore>();
         services.AddSingleton<RoomFanout>();
+        services.AddSingleton<PresenceTracker>();
         services.AddSingleton<IRoomEventSource, StoredRoomEventSource>();
         services.AddSingleton<RoomGate>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatStreamOptions>>().Value);

@@ -20,6 +20,7 @@ namespace Atom.Server.Chat.Api;
 /// <param name="rooms">The rooms.</param>
 /// <param name="gate">Room roles.</param>
 /// <param name="fanout">Live delivery in this process.</param>
+/// <param name="presence">Who is online where.</param>
 /// <param name="source">Stored events, for catch-up.</param>
 /// <param name="limiter">Send rate limits.</param>
 /// <param name="options">Message limits.</param>
@@ -30,6 +31,7 @@ internal sealed class ChatApi(
     RoomStore rooms,
     RoomGate gate,
     RoomFanout fanout,
+    PresenceTracker presence,
     IRoomEventSource source,
     SendRateLimiter limiter,
     IOptions<ChatOptions> options,
@@ -152,16 +154,16 @@ internal sealed class ChatApi(
         }
 
         // Check every room before delivering anything: a bad cursor fails the call, not half of it.
-        var cursors = new List<(string RoomId, long After)>();
+        var cursors = new List<(string RoomId, long After, bool IsMember)>();
         for (var i = 0; i < request.Rooms.Count; i++)
         {
             cursors.Add(await CursorAsync(caller, request.Rooms[i], $"rooms[{i}]", context.CancellationToken));
         }
 
         await using var subscription = new ChatSubscription(fanout, source, streamOptions, caller.TenantId, caller.PrincipalId);
-        foreach (var (roomId, after) in cursors)
+        foreach (var (roomId, after, isMember) in cursors)
         {
-            subscription.Join(roomId, after);
+            subscription.Join(roomId, after, isMember);
         }
 
         await foreach (var chatEvent in subscription.ReadAllAsync(context.CancellationToken))
@@ -180,6 +182,7 @@ internal sealed class ChatApi(
         // One writer: replies to the client's events and the rooms' events share the response stream. The channel is
         // bounded, so a client that stops reading pushes back into its subscription, whose own bound then cuts it off.
         var outgoing = Channel.CreateBounded<ConverseResponse>(new BoundedChannelOptions(64) { SingleReader = true });
+        var presentIn = new HashSet<string>(StringComparer.Ordinal);
         var deliver = DeliverAsync(subscription, outgoing.Writer, stop.Token);
 
         // A slow-consumer cut-off ends the call even while the client is not sending anything.
@@ -189,7 +192,7 @@ internal sealed class ChatApi(
         {
             while (await NextEventAsync(requests, outgoing.Writer, stop.Token))
             {
-                var reply = await HandleAsync(caller, subscription, requests.Current, stop.Token);
+                var reply = await HandleAsync(caller, subscription, presentIn, requests.Current, stop.Token);
                 await outgoing.Writer.WriteAsync(reply, stop.Token);
             }
         }
@@ -199,6 +202,12 @@ internal sealed class ChatApi(
         }
         finally
         {
+            // Every room this stream announced the user in, whether or not it still receives it.
+            foreach (var roomId in presentIn)
+            {
+                presence.Left(caller.TenantId, roomId, caller.PrincipalId);
+            }
+
             // Ends delivery: the subscription's reader finishes what it holds and stops.
             await subscription.DisposeAsync();
         }
@@ -277,7 +286,7 @@ internal sealed class ChatApi(
     }
 
     /// <summary>One client event of a Converse stream: its reply, or its error (the stream stays up either way).</summary>
-    private async Task<ConverseResponse> HandleAsync(Caller caller, ChatSubscription subscription, ConverseRequest request, CancellationToken cancellationToken)
+    private async Task<ConverseResponse> HandleAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, ConverseRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -288,8 +297,8 @@ internal sealed class ChatApi(
 
             var message = request.EventCase switch
             {
-                ConverseRequest.EventOneofCase.Join => await JoinAsync(caller, subscription, request.Join, cancellationToken),
-                ConverseRequest.EventOneofCase.Leave => Leave(subscription, request.Leave),
+                ConverseRequest.EventOneofCase.Join => await JoinAsync(caller, subscription, presentIn, request.Join, cancellationToken),
+                ConverseRequest.EventOneofCase.Leave => Leave(caller, subscription, presentIn, request.Leave),
                 ConverseRequest.EventOneofCase.Send => await SendAsync(caller, request.Send, "send.", cancellationToken),
                 ConverseRequest.EventOneofCase.Edit => await EditAsync(caller, request.Edit, cancellationToken),
                 ConverseRequest.EventOneofCase.Delete => await DeleteAsync(caller, request.Delete, cancellationToken),
@@ -318,21 +327,32 @@ internal sealed class ChatApi(
         }
     }
 
-    private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, JoinRoomStream join, CancellationToken cancellationToken)
+    private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, JoinRoomStream join, CancellationToken cancellationToken)
     {
-        var (roomId, after) = await CursorAsync(caller, join.Cursor ?? new RoomCursor(), "join.cursor", cancellationToken);
-        subscription.Join(roomId, after);
+        var (roomId, after, isMember) = await CursorAsync(caller, join.Cursor ?? new RoomCursor(), "join.cursor", cancellationToken);
+        subscription.Join(roomId, after, isMember);
+        if (presentIn.Add(roomId))
+        {
+            presence.Arrived(caller.TenantId, roomId, caller.PrincipalId);
+        }
+
         return null;
     }
 
-    private static Message? Leave(ChatSubscription subscription, LeaveRoomStream leave)
+    private Message? Leave(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, LeaveRoomStream leave)
     {
-        subscription.Leave(RoomGate.RoomId(leave.RoomId, "leave.room_id"), "left");
+        var roomId = RoomGate.RoomId(leave.RoomId, "leave.room_id");
+        subscription.Leave(roomId, "left");
+        if (presentIn.Remove(roomId))
+        {
+            presence.Left(caller.TenantId, roomId, caller.PrincipalId);
+        }
+
         return null;
     }
 
     /// <summary>Checks a resume point: a room the caller may read, and a sequence it has reached.</summary>
-    private async Task<(string RoomId, long After)> CursorAsync(Caller caller, RoomCursor cursor, string field, CancellationToken cancellationToken)
+    private async Task<(string RoomId, long After, bool IsMember)> CursorAsync(Caller caller, RoomCursor cursor, string field, CancellationToken cancellationToken)
     {
         var room = await gate.ReadableAsync(caller, RoomGate.RoomId(cursor.RoomId, field + ".room_id"), cancellationToken);
         if (cursor.AfterSequence < 0)
@@ -345,7 +365,7 @@ internal sealed class ChatApi(
             throw AtomErrors.InvalidField(field + ".after_sequence", $"is {cursor.AfterSequence}, but the room's latest event is {room.LastSequence}: a cursor cannot come from the future.");
         }
 
-        return (room.Id, cursor.AfterSequence);
+        return (room.Id, cursor.AfterSequence, room.ViewerRole != RoomRole.Unspecified);
     }
 
     private async Task<Message> SendAsync(Caller caller, SendMessageRequest request, string prefix, CancellationToken cancellationToken)

@@ -383,8 +383,8 @@ internal sealed class RoomApi(RoomStore rooms, RoomGate gate, RoomFanout fanout,
     /// <paramref name="userId"/> (to <paramref name="newRole"/>, or out of the room) needs another owner to remain.
     /// </summary>
     /// <remarks>
-    /// Checked before the change, outside its transaction: two owners leaving at the same instant can still both
-    /// succeed. Closing that needs the check under the room's lock, in the store.
+    /// Checked first for a message that names who is asking; the store checks again under the room's lock, so two
+    /// owners leaving at the same instant cannot both succeed (LastOwnerException).
     /// </remarks>
     private async Task EnsureAnotherOwnerAsync(Caller caller, Room room, string userId, RoomRole currentRole, RoomRole newRole, CancellationToken cancellationToken)
     {

@@ -307,6 +307,7 @@ public sealed class RoomStore(AtomDatabase database, TimeProvider time)
         ChangeMemberAsync(tenantId, roomId, userId, actorId, payload, async (c, t, member) =>
         {
             await c.ExecuteAsync("DELETE FROM room_members WHERE tenant_id = @tenantId AND room_id = @roomId AND user_id = @userId", new { tenantId, roomId, userId }, t);
+            await EnsureAnOwnerRemainsAsync(c, t, tenantId, roomId);
             return member with { Role = RoomRole.Unspecified };
         }, unchangedWhen: null, cancellationToken);
 
@@ -326,6 +327,7 @@ public sealed class RoomStore(AtomDatabase database, TimeProvider time)
         {
             await c.ExecuteAsync("UPDATE room_members SET role = @roleName WHERE tenant_id = @tenantId AND room_id = @roomId AND user_id = @userId",
                 new { tenantId, roomId, userId, roleName }, t);
+            await EnsureAnOwnerRemainsAsync(c, t, tenantId, roomId);
             return member with { Role = role };
         }, member => member.Role == role, cancellationToken);
     }
@@ -544,6 +546,23 @@ public sealed class RoomStore(AtomDatabase database, TimeProvider time)
                 },
                 (room, stamp) => payload(room with { ViewerRole = RoomRole.Unspecified }, stamp));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Under the room lock, after a membership change: a public or private room with members must keep an owner. The
+    /// API checks this first for a clear message; this check closes the race of two owners leaving at once.
+    /// </summary>
+    private static async Task EnsureAnOwnerRemainsAsync(DbConnection c, DbTransaction t, string tenantId, string roomId)
+    {
+        var counts = await c.QuerySingleAsync<(long Members, long Owners)>(
+            "SELECT count(*) AS Members, count(CASE WHEN m.role = 'owner' THEN 1 END) AS Owners FROM room_members m " +
+            "JOIN rooms r ON r.tenant_id = m.tenant_id AND r.id = m.room_id " +
+            "WHERE m.tenant_id = @tenantId AND m.room_id = @roomId AND r.visibility <> 'direct'",
+            new { tenantId, roomId }, t);
+        if (counts.Members > 0 && counts.Owners == 0)
+        {
+            throw new LastOwnerException(roomId);
+        }
     }
 
     private Task<RoomChange<RoomMember>?> ChangeMemberAsync(

@@ -19,6 +19,7 @@ public sealed class ChatSubscription : IAsyncDisposable
     private readonly Channel<Inbound> _inbound;
     private readonly Dictionary<string, long> _delivered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _attached = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _memberOf = new(StringComparer.Ordinal);
     private readonly Lock _attachGate = new();
     private volatile bool _overflowed;
 
@@ -55,7 +56,8 @@ public sealed class ChatSubscription : IAsyncDisposable
     /// </summary>
     /// <param name="roomId">The room.</param>
     /// <param name="afterSequence">The last sequence the subscriber already has.</param>
-    public void Join(string roomId, long afterSequence)
+    /// <param name="isMember">Whether the subscriber is a member; a non-member reads a public room only while it stays public.</param>
+    public void Join(string roomId, long afterSequence, bool isMember = true)
     {
         // Attach before the join is read, so nothing published in between is lost: the reader drops what the
         // catch-up already covers.
@@ -67,7 +69,7 @@ public sealed class ChatSubscription : IAsyncDisposable
             }
         }
 
-        Enqueue(new Inbound(InboundKind.Join, roomId, afterSequence, null));
+        Enqueue(new Inbound(InboundKind.Join, roomId, afterSequence, null, isMember));
     }
 
     /// <summary>Stops receiving a room.</summary>
@@ -111,6 +113,15 @@ public sealed class ChatSubscription : IAsyncDisposable
                             _delivered[item.RoomId] = item.Sequence;
                         }
 
+                        if (item.IsMember)
+                        {
+                            _memberOf.Add(item.RoomId);
+                        }
+                        else
+                        {
+                            _memberOf.Remove(item.RoomId);
+                        }
+
                         await foreach (var stored in CatchUpAsync(item.RoomId, long.MaxValue, cancellationToken))
                         {
                             yield return stored;
@@ -151,11 +162,9 @@ public sealed class ChatSubscription : IAsyncDisposable
 
                         _delivered[item.RoomId] = sequence;
                         yield return item.Event;
-                        if (RemovesSubscriber(item.Event.RoomEvent))
+                        if (ClosingReason(item.Event.RoomEvent) is { } reason)
                         {
-                            Detach(item.RoomId);
-                            _delivered.Remove(item.RoomId);
-                            yield return new ChatEvent { RoomClosed = new RoomClosedEvent { RoomId = item.RoomId, Reason = "removed" } };
+                            yield return Close(item.RoomId, reason);
                         }
 
                         break;
@@ -225,11 +234,9 @@ public sealed class ChatSubscription : IAsyncDisposable
 
                 _delivered[roomId] = stored.Sequence;
                 yield return new ChatEvent { RoomEvent = stored };
-                if (RemovesSubscriber(stored))
+                if (ClosingReason(stored) is { } reason)
                 {
-                    Detach(roomId);
-                    _delivered.Remove(roomId);
-                    yield return new ChatEvent { RoomClosed = new RoomClosedEvent { RoomId = roomId, Reason = "removed" } };
+                    yield return Close(roomId, reason);
                     yield break;
                 }
             }
@@ -241,10 +248,37 @@ public sealed class ChatSubscription : IAsyncDisposable
         }
     }
 
-    private bool RemovesSubscriber(RoomEvent roomEvent) =>
-        roomEvent.KindCase == RoomEvent.KindOneofCase.MembershipChanged
-        && roomEvent.MembershipChanged.UserId == UserId
-        && roomEvent.MembershipChanged.Role == RoomRole.Unspecified;
+    /// <summary>
+    /// Keeps the subscriber's membership current from the room's own events, and says why delivery must stop: they
+    /// were removed (or left), or the room stopped being public while they read it without being a member.
+    /// </summary>
+    private string? ClosingReason(RoomEvent roomEvent)
+    {
+        switch (roomEvent.KindCase)
+        {
+            case RoomEvent.KindOneofCase.MembershipChanged when roomEvent.MembershipChanged.UserId == UserId:
+                if (roomEvent.MembershipChanged.Role == RoomRole.Unspecified)
+                {
+                    _memberOf.Remove(roomEvent.RoomId);
+                    return roomEvent.ActorId == UserId ? "left" : "removed";
+                }
+
+                _memberOf.Add(roomEvent.RoomId);
+                return null;
+            case RoomEvent.KindOneofCase.RoomUpdated when roomEvent.RoomUpdated.Visibility != RoomVisibility.Public && !_memberOf.Contains(roomEvent.RoomId):
+                return "private";
+            default:
+                return null;
+        }
+    }
+
+    private ChatEvent Close(string roomId, string reason)
+    {
+        Detach(roomId);
+        _delivered.Remove(roomId);
+        _memberOf.Remove(roomId);
+        return new ChatEvent { RoomClosed = new RoomClosedEvent { RoomId = roomId, Reason = reason } };
+    }
 
     private void Detach(string roomId)
     {
@@ -279,5 +313,5 @@ public sealed class ChatSubscription : IAsyncDisposable
         Live,
     }
 
-    private readonly record struct Inbound(InboundKind Kind, string RoomId, long Sequence, ChatEvent? Event);
+    private readonly record struct Inbound(InboundKind Kind, string RoomId, long Sequence, ChatEvent? Event, bool IsMember = false);
 }

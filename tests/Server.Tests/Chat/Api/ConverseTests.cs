@@ -194,6 +194,50 @@ public sealed class ConverseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_non_member_reading_a_public_room_stops_when_it_turns_private_and_members_carry_on()
+    {
+        await using var outsider = new ConverseClient(_server.Channel(_f.OutsiderToken));
+        await using var bob = new ConverseClient(_server.Channel(_f.BobToken));
+        await outsider.JoinAndCatchUpAsync(_f.RoomId);
+        await bob.JoinAndCatchUpAsync(_f.RoomId);
+
+        await new RoomServiceClient(_server.Channel(_f.AnnToken)).UpdateRoomAsync(new UpdateRoomRequest
+        {
+            Room = new Room { Id = _f.RoomId, Visibility = RoomVisibility.Private },
+            UpdateMask = new global::Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "visibility" } },
+        });
+        var closed = await outsider.NextAsync(r => r.Event?.RoomClosed is not null);
+        await new ChatServiceClient(_server.Channel(_f.AnnToken)).SendMessageAsync(new SendMessageRequest { RoomId = _f.RoomId, Text = "members only now" });
+        var bobSees = await bob.NextAsync(r => r.Event?.RoomEvent?.MessagePosted is not null);
+
+        Assert.Equal("private", closed.Event.RoomClosed.Reason);
+        Assert.Equal("members only now", bobSees.Event.RoomEvent.MessagePosted.Text);
+        Assert.DoesNotContain(outsider.Drain(), r => r.Event?.RoomEvent?.MessagePosted is not null);
+    }
+
+    [Fact]
+    public async Task Presence_says_who_has_a_live_stream_and_a_second_stream_closing_does_not_hide_them()
+    {
+        await using var bob = new ConverseClient(_server.Channel(_f.BobToken));
+        await bob.JoinAndCatchUpAsync(_f.RoomId);
+
+        var annFirst = new ConverseClient(_server.Channel(_f.AnnToken));
+        await annFirst.JoinAndCatchUpAsync(_f.RoomId);
+        var online = await bob.NextAsync(r => r.Event?.Presence?.UserId == _f.Ann);
+        await using (var annSecond = new ConverseClient(_server.Channel(_f.AnnToken)))
+        {
+            await annSecond.JoinAndCatchUpAsync(_f.RoomId);
+        }
+
+        await annFirst.DisposeAsync();
+        var offline = await bob.NextAsync(r => r.Event?.Presence?.UserId == _f.Ann);
+
+        Assert.True(online.Event.Presence.Online);
+        Assert.False(offline.Event.Presence.Online);
+        Assert.DoesNotContain(bob.Drain(), r => r.Event?.Presence?.UserId == _f.Ann);
+    }
+
+    [Fact]
     public async Task A_slow_consumer_is_cut_off_with_where_to_resume_and_others_are_unaffected()
     {
         var chat = new ChatServiceClient(_server.Channel(_f.BobToken));

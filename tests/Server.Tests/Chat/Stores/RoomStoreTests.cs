@@ -13,6 +13,44 @@ public sealed class RoomStoreTests
 {
     [Theory]
     [MemberData(nameof(StoreProvider.Both), MemberType = typeof(StoreProvider))]
+    public async Task Two_owners_leaving_at_once_cannot_leave_a_room_without_an_owner(string provider)
+    {
+        await using var context = await ChatTestContext.CreateAsync(provider);
+        var room = await context.CreateRoomAsync("general", "alice", RoomVisibility.Public, null, "bob", "carol");
+        await context.Rooms.SetMemberRoleAsync(context.A.Id, room.Id, "bob", RoomRole.Owner, "alice", Events.Membership);
+
+        var leaving = await Task.WhenAll(
+            Attempt(() => context.Rooms.RemoveMemberAsync(context.A.Id, room.Id, "alice", "alice", Events.Membership)),
+            Attempt(() => context.Rooms.RemoveMemberAsync(context.A.Id, room.Id, "bob", "bob", Events.Membership)));
+        var demote = await Attempt(async () =>
+        {
+            var owner = (await context.Rooms.ListMembersAsync(context.A.Id, room.Id, new PageRequest(50))).Items.Single(m => m.Role == RoomRole.Owner);
+            return await context.Rooms.SetMemberRoleAsync(context.A.Id, room.Id, owner.UserId, RoomRole.Member, owner.UserId, Events.Membership);
+        });
+        var members = (await context.Rooms.ListMembersAsync(context.A.Id, room.Id, new PageRequest(50))).Items;
+
+        Assert.Single(leaving, refused => refused);
+        Assert.True(demote);
+        Assert.Single(members, m => m.Role == RoomRole.Owner);
+        Assert.Equal(2, members.Count);
+    }
+
+    /// <summary>True when the change was refused for leaving no owner.</summary>
+    private static async Task<bool> Attempt<T>(Func<Task<T>> change)
+    {
+        try
+        {
+            await change();
+            return false;
+        }
+        catch (LastOwnerException)
+        {
+            return true;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProvider.Both), MemberType = typeof(StoreProvider))]
     public async Task A_room_is_created_with_its_owner_and_members_and_found_by_id_or_name(string provider)
     {
         await using var context = await ChatTestContext.CreateAsync(provider);
