@@ -44,8 +44,7 @@ public static class ChatReport
         if (fanout.Count > 0)
         {
             md.AppendLine("## Fan-out latency: send (client clock before SendMessage) to delivery, over every (message, subscriber) pair").AppendLine();
-            md.AppendLine("| store | transport | subscribers | streams/conn | rate msg/s | sent | deliveries | p50 ms | p90 ms | p99 ms | max ms | send p50 ms | send p99 ms | srv cpu % | srv cpu wait % | db cpu % | load cpu % | load avg | checks |");
-            md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+            Header(md, "| store | transport | subscribers | streams/conn | rate msg/s | sent | deliveries | p50 ms | p90 ms | p99 ms | max ms | send p50 ms | send p99 ms | srv cpu % | srv cpu wait % | db cpu % | load cpu % | load avg | checks |", leftAligned: 2);
             foreach (var r in fanout)
             {
                 md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.SubscribersPerRoom} | {r.StreamsPerConnection} | {r.SendsPerSecond:F0} | {r.Sent} | {r.Deliveries} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P90)} | {Ms(r.DeliveryLatencyMs?.P99)} | {Ms(r.DeliveryLatencyMs?.Max)} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {Pct(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {r.LoadAverage:F1} | {Checks(r)} |");
@@ -58,8 +57,7 @@ public static class ChatReport
         if (load.Count > 0)
         {
             md.AppendLine("## Sustained sends: closed-loop senders, each on its own connection").AppendLine();
-            md.AppendLine("| store | senders | rooms | subs/room | sends/s | send p50 ms | send p99 ms | deliveries/s | delivery p50 ms | delivery p99 ms | drain s | srv cpu % | srv cpu wait % | srv cpu ms/send | db cpu % | load cpu % | load avg | cut-offs | checks |");
-            md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+            Header(md, "| store | senders | rooms | subs/room | sends/s | send p50 ms | send p99 ms | deliveries/s | delivery p50 ms | delivery p99 ms | drain s | srv cpu % | srv cpu wait % | srv cpu ms/send | db cpu % | load cpu % | load avg | cut-offs | checks |", leftAligned: 1);
             foreach (var r in load)
             {
                 md.AppendLine(inv, $"| {r.Store} | {r.Senders} | {r.Rooms} | {r.SubscribersPerRoom} | {r.SendsPerSecond:F0} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {(r.Deliveries == 0 ? "-" : r.DeliveriesPerSecond.ToString("F0", inv))} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P99)} | {r.DrainSeconds:F2} | {Pct(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {PerSend(r.ServerCpuSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {r.LoadAverage:F1} | {r.Cutoffs} | {Checks(r)} |");
@@ -72,8 +70,7 @@ public static class ChatReport
         if (idle.Count > 0)
         {
             md.AppendLine("## Memory per idle stream: server VmRSS (and RssAnon) with idle subscribers joined to one room").AppendLine();
-            md.AppendLine("| store | transport | streams/conn | readings: streams → rss MiB (anon) | KiB/stream rss | KiB/stream anon | all-streams delivery p50 / max ms | load avg | checks |");
-            md.AppendLine("|---|---|--:|---|--:|--:|---|--:|---|");
+            Header(md, "| store | transport | streams/conn | readings: streams → rss MiB (anon) | KiB/stream rss | KiB/stream anon | all-streams delivery p50 / max ms | load avg | checks |", leftAligned: 2);
             foreach (var r in idle)
             {
                 var readings = string.Join(", ", (r.Memory ?? []).Select(m => string.Create(inv, $"{m.Label}: {m.RssMiB:F0} ({m.AnonMiB:F0})")));
@@ -90,6 +87,20 @@ public static class ChatReport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>Writes a table's header row and its separator: the first columns left-aligned, the figures right-aligned.</summary>
+    private static void Header(StringBuilder md, string header, int leftAligned)
+    {
+        var columns = header.Trim('|').Split('|').Length;
+        md.AppendLine(header);
+        md.Append('|');
+        for (var i = 0; i < columns; i++)
+        {
+            md.Append(i < leftAligned ? "---|" : "--:|");
+        }
+
+        md.AppendLine();
     }
 
     private static string Ms(double? value) => value?.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) ?? "-";

@@ -243,7 +243,7 @@ public sealed class ProcessWindow
     private readonly int? _dbPid;
     private readonly double? _serverCpu;
     private readonly double? _clientCpu;
-    private readonly double? _serverWait;
+    private readonly Dictionary<int, long> _serverWait;
     private readonly Dictionary<int, double> _dbCpu;
 
     /// <summary>Initializes a new instance of the <see cref="ProcessWindow"/> class: the window opens now.</summary>
@@ -254,7 +254,7 @@ public sealed class ProcessWindow
         _dbPid = options.DbPid;
         _serverCpu = _serverPid is { } pid ? ProcessProbe.CpuSeconds(pid) : null;
         _clientCpu = ProcessProbe.CpuSeconds(Environment.ProcessId);
-        _serverWait = _serverPid is { } server ? RunQueueWaitSeconds(server) : null;
+        _serverWait = _serverPid is { } server ? RunQueueWait(server) : [];
         _dbCpu = DbProcessesCpu();
     }
 
@@ -266,7 +266,9 @@ public sealed class ProcessWindow
     /// its current threads of /proc/PID/task/TID/schedstat's run-queue time): on a shared machine, the time other work
     /// took from the server.
     /// </summary>
-    public double? ServerCpuWait => _serverPid is { } pid ? RunQueueWaitSeconds(pid) - _serverWait : null;
+    public double? ServerCpuWait => _serverPid is { } pid
+        ? RunQueueWait(pid).Sum(t => t.Value - _serverWait.GetValueOrDefault(t.Key)) / 1e9
+        : null;
 
     /// <summary>Gets this process's CPU seconds since the window opened.</summary>
     public double? ClientCpu => ProcessProbe.CpuSeconds(Environment.ProcessId) - _clientCpu;
@@ -315,29 +317,31 @@ public sealed class ProcessWindow
         return cpu;
     }
 
-    private static double? RunQueueWaitSeconds(int pid)
+    // Per thread, so a thread that ends during the window drops out instead of making the sum go backwards.
+    private static Dictionary<int, long> RunQueueWait(int pid)
     {
+        var waits = new Dictionary<int, long>();
         try
         {
-            long nanoseconds = 0;
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
                 try
                 {
-                    nanoseconds += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                    waits[int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)] =
+                        long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
                 }
                 catch (IOException)
                 {
                     // The thread ended.
                 }
             }
-
-            return nanoseconds / 1e9;
         }
         catch (IOException)
         {
-            return null;
+            // The process ended.
         }
+
+        return waits;
     }
 
     private static int? ParentOf(int pid)
