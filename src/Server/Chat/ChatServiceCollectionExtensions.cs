@@ -1,5 +1,6 @@
 using Atom.Server.Chat.Api;
 using Atom.Server.Chat.Api.Internal;
+using Atom.Server.Chat.Backplane;
 using Atom.Server.Chat.Stores;
 using Atom.Server.Chat.Streaming;
 using Atom.Server.Rpc;
@@ -25,6 +26,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<RoomEventLog>();
         services.AddSingleton<AnnotationStore>();
         services.AddSingleton<RoomFanout>();
+        services.AddAtomChatBackplane(configuration);
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<IRoomEventSource, StoredRoomEventSource>();
         services.AddSingleton<RoomGate>();
