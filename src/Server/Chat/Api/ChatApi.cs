@@ -8,6 +8,7 @@ using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
 using Atom.V1;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Atom.Server.Chat.Api;
@@ -26,6 +27,7 @@ namespace Atom.Server.Chat.Api;
 /// <param name="options">Message limits.</param>
 /// <param name="streamOptions">Live delivery limits.</param>
 /// <param name="time">The clock.</param>
+/// <param name="lifetime">Ends live streams when the server shuts down.</param>
 internal sealed class ChatApi(
     MessageStore messages,
     RoomStore rooms,
@@ -36,7 +38,8 @@ internal sealed class ChatApi(
     SendRateLimiter limiter,
     IOptions<ChatOptions> options,
     ChatStreamOptions streamOptions,
-    TimeProvider time) : ChatServiceBase
+    TimeProvider time,
+    IHostApplicationLifetime lifetime) : ChatServiceBase
 {
     private const int MaxMentions = 50;
     private const int MaxAttachments = 20;
@@ -166,9 +169,17 @@ internal sealed class ChatApi(
             subscription.Join(roomId, after, isMember);
         }
 
-        await foreach (var chatEvent in subscription.ReadAllAsync(context.CancellationToken))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
         {
-            await responses.WriteAsync(new SubscribeResponse { Event = chatEvent }, context.CancellationToken);
+            await foreach (var chatEvent in subscription.ReadAllAsync(stop.Token))
+            {
+                await responses.WriteAsync(new SubscribeResponse { Event = chatEvent }, stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw ShuttingDown();
         }
     }
 
@@ -176,7 +187,7 @@ internal sealed class ChatApi(
     public override async Task Converse(IAsyncStreamReader<ConverseRequest> requests, IAsyncStreamWriter<ConverseResponse> responses, ServerCallContext context)
     {
         var caller = context.GetCaller();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         await using var subscription = new ChatSubscription(fanout, source, streamOptions, caller.TenantId, caller.PrincipalId);
 
         // One writer: replies to the client's events and the rooms' events share the response stream. The channel is
@@ -196,7 +207,7 @@ internal sealed class ChatApi(
                 await outgoing.Writer.WriteAsync(reply, stop.Token);
             }
         }
-        catch (OperationCanceledException) when (deliver.IsFaulted)
+        catch (OperationCanceledException) when (deliver.IsFaulted || lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Reported below, as the call's status.
         }
@@ -231,7 +242,17 @@ internal sealed class ChatApi(
         {
             throw cutOff;
         }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw ShuttingDown();
+        }
     }
+
+    /// <summary>Live streams end at shutdown instead of holding it up; UNAVAILABLE tells clients to reconnect (to another node) and resume.</summary>
+    private static RpcException ShuttingDown() =>
+        new(StatusCode.Unavailable, "The server is shutting down: reconnect and resume from the last sequence you received.",
+            AtomErrors.Info(ErrorReason.ServerShuttingDown));
 
     /// <summary>Reads the next client event; one that cannot even be decoded is answered with an error and skipped.</summary>
     private static async Task<bool> NextEventAsync(IAsyncStreamReader<ConverseRequest> requests, ChannelWriter<ConverseResponse> outgoing, CancellationToken cancellationToken)

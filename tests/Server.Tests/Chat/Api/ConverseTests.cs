@@ -238,6 +238,28 @@ public sealed class ConverseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Live_streams_end_with_unavailable_when_the_server_shuts_down_so_clients_resume_elsewhere()
+    {
+        await using var server = await IdentityApiServer.StartAsync("sqlite");
+        var f = await Fixture.CreateAsync(server);
+        await using var converse = new ConverseClient(server.Channel(f.AnnToken));
+        await converse.JoinAndCatchUpAsync(f.RoomId);
+        using var subscribe = new ChatServiceClient(server.Channel(f.BobToken)).Subscribe(new SubscribeRequest { Rooms = { new RoomCursor { RoomId = f.RoomId } } });
+        while (await subscribe.ResponseStream.MoveNext() && subscribe.ResponseStream.Current.Event.CaughtUp is null)
+        {
+        }
+
+        var stopping = server.Test.Server.StopAsync();
+        var subscribeEnd = await Assert.ThrowsAsync<RpcException>(() => subscribe.ResponseStream.MoveNext());
+        var converseEnd = await converse.WaitForEndAsync();
+        await stopping;
+
+        Assert.Equal(StatusCode.Unavailable, subscribeEnd.StatusCode);
+        Assert.Equal("SERVER_SHUTTING_DOWN", subscribeEnd.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal(StatusCode.Unavailable, converseEnd?.StatusCode);
+    }
+
+    [Fact]
     public async Task A_slow_consumer_is_cut_off_with_where_to_resume_and_others_are_unaffected()
     {
         var chat = new ChatServiceClient(_server.Channel(_f.BobToken));
