@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Atom.Benchmarks.LoadTool;
+
+namespace Atom.Benchmarks.ChatLoad;
+
+/// <summary>The figures and checks of one chat run; the unit of results/chat/runs/*.json.</summary>
+public sealed record ChatResult
+{
+    /// <summary>Gets the command: fanout, throughput or idle.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Gets the scenario's label.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>Gets the storage provider's label.</summary>
+    public required string Store { get; init; }
+
+    /// <summary>Gets the receiving call: subscribe or converse.</summary>
+    public required string Transport { get; init; }
+
+    /// <summary>Gets the number of rooms.</summary>
+    public int Rooms { get; init; }
+
+    /// <summary>Gets the receiving streams per room.</summary>
+    public int SubscribersPerRoom { get; init; }
+
+    /// <summary>Gets how many receiving streams shared one connection.</summary>
+    public int StreamsPerConnection { get; init; }
+
+    /// <summary>Gets the number of concurrent senders (0 for the open-loop sender of fanout).</summary>
+    public int Senders { get; init; }
+
+    /// <summary>Gets the target send rate of fanout, messages per second.</summary>
+    public double? TargetRate { get; init; }
+
+    /// <summary>Gets the length of the measured phase in seconds.</summary>
+    public double DurationSeconds { get; init; }
+
+    /// <summary>Gets the sends acknowledged in the measured phase.</summary>
+    public long Sent { get; init; }
+
+    /// <summary>Gets acknowledged sends per second in the measured phase.</summary>
+    public double SendsPerSecond { get; init; }
+
+    /// <summary>Gets the SendMessage latency (call to response) of the measured phase.</summary>
+    public LatencyFigures? SendLatencyMs { get; init; }
+
+    /// <summary>Gets the (message, subscriber) deliveries of messages sent in the measured phase.</summary>
+    public long Deliveries { get; init; }
+
+    /// <summary>Gets those deliveries per second of the measured phase.</summary>
+    public double DeliveriesPerSecond { get; init; }
+
+    /// <summary>Gets the send-to-delivery latency over every (message, subscriber) pair of the measured phase.</summary>
+    public LatencyFigures? DeliveryLatencyMs { get; init; }
+
+    /// <summary>Gets the seconds from the last acknowledged send until every subscriber had every message.</summary>
+    public double? DrainSeconds { get; init; }
+
+    /// <summary>Gets the sequences a subscriber skipped (lost).</summary>
+    public long Gaps { get; init; }
+
+    /// <summary>Gets events a subscriber received at or below a sequence it already had (duplicated or out of order).</summary>
+    public long Repeats { get; init; }
+
+    /// <summary>Gets delivered messages whose content did not match their request id.</summary>
+    public long Mismatches { get; init; }
+
+    /// <summary>Gets the (subscriber, sequence) pairs still missing when the drain timed out.</summary>
+    public long Undelivered { get; init; }
+
+    /// <summary>Gets how often the server cut a subscriber off as too slow (each then resumed).</summary>
+    public long Cutoffs { get; init; }
+
+    /// <summary>Gets failed calls and broken checks, by reason (empty when everything was right).</summary>
+    public Dictionary<string, long> Errors { get; init; } = [];
+
+    /// <summary>Gets the load generator's CPU seconds in the measured phase.</summary>
+    public double? ClientCpuSeconds { get; init; }
+
+    /// <summary>Gets the server's CPU seconds in the measured phase.</summary>
+    public double? ServerCpuSeconds { get; init; }
+
+    /// <summary>Gets the seconds the server's threads waited for a CPU while runnable in the measured phase (other work on the machine).</summary>
+    public double? ServerCpuWaitSeconds { get; init; }
+
+    /// <summary>Gets the database server's CPU seconds in the measured phase (PostgreSQL: the postmaster and its backends).</summary>
+    public double? DbCpuSeconds { get; init; }
+
+    /// <summary>Gets the machine's 1-minute load average at the end of the measured phase: other work on a shared machine shows here.</summary>
+    public double? LoadAverage { get; init; }
+
+    /// <summary>Gets the server's resident memory at the end, in MiB.</summary>
+    public double? ServerRssMiB { get; init; }
+
+    /// <summary>Gets the server's peak resident memory since it started, in MiB.</summary>
+    public double? ServerPeakRssMiB { get; init; }
+
+    /// <summary>Gets the idle run's memory readings, one per stream count.</summary>
+    public List<MemoryStep>? Memory { get; init; }
+
+    /// <summary>Gets the idle run's resident memory per open stream, in KiB.</summary>
+    public double? RssKiBPerStream { get; init; }
+
+    /// <summary>Gets the idle run's anonymous resident memory (heaps, stacks) per open stream, in KiB.</summary>
+    public double? AnonKiBPerStream { get; init; }
+
+    /// <summary>Gets whether every call was answered correctly and every subscriber saw every event once, in order.</summary>
+    [JsonIgnore]
+    public bool Succeeded => Errors.Count == 0 && Gaps == 0 && Repeats == 0 && Mismatches == 0 && Undelivered == 0;
+
+    /// <summary>Serializes to indented JSON.</summary>
+    /// <returns>The JSON.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this, ChatJson.Default.ChatResult);
+
+    /// <summary>Reads a result written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON.</param>
+    /// <returns>The result.</returns>
+    public static ChatResult FromJson(string json) =>
+        JsonSerializer.Deserialize(json, ChatJson.Default.ChatResult) ?? throw new InvalidDataException("empty result");
+
+    /// <summary>Formats the result for a terminal.</summary>
+    /// <returns>The text.</returns>
+    public string ToText()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(inv, $"{Scenario} [{Store}, {Transport}, {Rooms} room(s) x {SubscribersPerRoom} subscriber(s), {StreamsPerConnection} stream(s)/connection, senders {Senders}]");
+        if (Kind != "idle")
+        {
+            text.AppendLine(inv, $"  sends     {SendsPerSecond,10:N0} /s  ({Sent:N0} in {DurationSeconds:F1} s)  latency ms {SendLatencyMs?.ToText() ?? "-"}");
+            text.AppendLine(inv, $"  delivery  {DeliveriesPerSecond,10:N0} /s  ({Deliveries:N0})  latency ms {DeliveryLatencyMs?.ToText() ?? "-"}  drain {F(DrainSeconds, "F2")} s");
+        }
+
+        foreach (var step in Memory ?? [])
+        {
+            text.AppendLine(inv, $"  {step.Label,-12} streams {step.Streams,6}  rss {step.RssMiB,8:F1} MiB  anon {step.AnonMiB,8:F1} MiB");
+        }
+
+        if (Kind == "idle")
+        {
+            text.AppendLine(inv, $"  per stream: rss {F(RssKiBPerStream, "F1")} KiB, anon {F(AnonKiBPerStream, "F1")} KiB;  delivery to all ms {DeliveryLatencyMs?.ToText() ?? "-"}");
+        }
+
+        text.AppendLine(inv, $"  checks    gaps {Gaps}  repeats {Repeats}  mismatches {Mismatches}  undelivered {Undelivered}  cut-offs {Cutoffs}");
+        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")} (waited {F(ServerCpuWaitSeconds, "F2")})  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})  load avg {F(LoadAverage, "F1")}");
+        foreach (var (reason, count) in Errors)
+        {
+            text.AppendLine(inv, $"  ERROR x{count}: {reason}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+}
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+/// <param name="Count">How many values.</param>
+/// <param name="P50">The median.</param>
+/// <param name="P90">The 90th percentile.</param>
+/// <param name="P99">The 99th percentile.</param>
+/// <param name="Max">The largest.</param>
+/// <param name="Mean">The mean.</param>
+public sealed record LatencyFigures(long Count, double P50, double P90, double P99, double Max, double Mean)
+{
+    /// <summary>Summarizes a nanosecond histogram; null when it is empty.</summary>
+    /// <param name="histogram">The histogram.</param>
+    /// <returns>The figures.</returns>
+    public static LatencyFigures? From(LatencyHistogram histogram) => histogram.Count == 0 ? null : new(
+        histogram.Count,
+        histogram.ValueAt(50) / 1e6,
+        histogram.ValueAt(90) / 1e6,
+        histogram.ValueAt(99) / 1e6,
+        histogram.Max / 1e6,
+        histogram.Sum / histogram.Count / 1e6);
+
+    /// <summary>Formats p50/p99/max.</summary>
+    /// <returns>The text.</returns>
+    public string ToText() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F2}  p99 {P99:F2}  max {Max:F2}");
+}
+
+/// <summary>The server's memory with a number of idle streams open.</summary>
+/// <param name="Label">What was open: baseline, a stream count, or closed.</param>
+/// <param name="Streams">How many streams were open.</param>
+/// <param name="RssMiB">VmRSS.</param>
+/// <param name="AnonMiB">RssAnon: the heaps, stacks and other private memory in VmRSS.</param>
+public sealed record MemoryStep(string Label, int Streams, double RssMiB, double AnonMiB);
+
+/// <summary>Source-generated JSON metadata for the tool's files.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ChatResult))]
+[JsonSerializable(typeof(ChatReportDocument))]
+internal sealed partial class ChatJson : JsonSerializerContext;
