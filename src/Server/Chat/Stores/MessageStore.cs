@@ -367,8 +367,10 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time)
     private static async Task<StoredMessage?> ReadOneAsync(DbConnection c, DbTransaction t, string tenantId, string roomId, string messageId) =>
         (await ReadAsync(c, t, tenantId, "m.room_id = @roomId AND m.id = @messageId", new { tenantId, roomId, messageId })).SingleOrDefault();
 
+    // The literal "request_id <> ''" lets SQLite's planner pick the partial index on request ids: with the id only a
+    // bound parameter it cannot prove the index applies, and scans the room's whole history on every send.
     private static async Task<StoredMessage?> FindByRequestAsync(DbConnection c, DbTransaction t, string tenantId, string roomId, string senderId, string requestId) =>
-        (await ReadAsync(c, t, tenantId, "m.room_id = @roomId AND m.sender_id = @senderId AND m.request_id = @requestId", new { tenantId, roomId, senderId, requestId })).SingleOrDefault();
+        (await ReadAsync(c, t, tenantId, "m.room_id = @roomId AND m.sender_id = @senderId AND m.request_id <> '' AND m.request_id = @requestId", new { tenantId, roomId, senderId, requestId })).SingleOrDefault();
 
     /// <summary>Reads messages of the tenant matching <paramref name="where"/> (which may end in ORDER BY and LIMIT), with their reactions.</summary>
     private static async Task<List<StoredMessage>> ReadAsync(DbConnection c, DbTransaction t, string tenantId, string where, object parameters)
