@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using Atom.Sdk;
@@ -195,16 +196,17 @@ internal sealed class ChatApi(
         // bounded, so a client that stops reading pushes back into its subscription, whose own bound then cuts it off.
         var outgoing = Channel.CreateBounded<ConverseResponse>(new BoundedChannelOptions(64) { SingleReader = true });
         var presentIn = new HashSet<string>(StringComparer.Ordinal);
+        var written = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var deliver = DeliverAsync(subscription, outgoing.Writer, stop.Token);
 
         // A slow-consumer cut-off ends the call even while the client is not sending anything.
         _ = deliver.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Cancel(), stop, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        var write = WriteAllAsync(outgoing.Reader, responses, stop.Token, context.CancellationToken);
+        var write = WriteAllAsync(outgoing.Reader, responses, written, stop.Token, context.CancellationToken);
         try
         {
             while (await NextEventAsync(requests, outgoing.Writer, stop.Token))
             {
-                var reply = await HandleAsync(caller, subscription, presentIn, requests.Current, stop.Token);
+                var reply = await HandleAsync(caller, subscription, presentIn, written, requests.Current, stop.Token);
                 await outgoing.Writer.WriteAsync(reply, stop.Token);
             }
         }
@@ -241,13 +243,28 @@ internal sealed class ChatApi(
         await write;
         if (cutOff is not null)
         {
-            throw cutOff;
+            // Events still queued here were never written: the resume point is what the client was actually sent.
+            throw WithResumePoint(cutOff, written);
         }
 
         if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             throw ShuttingDown();
         }
+    }
+
+    /// <summary>The cut-off error with its resume point corrected to the last event of each room actually written.</summary>
+    private static RpcException WithResumePoint(RpcException cutOff, ConcurrentDictionary<string, long> written)
+    {
+        var reported = cutOff.GetDetail<ResumePoint>() ?? new ResumePoint();
+        var resume = new ResumePoint();
+        foreach (var room in reported.Rooms)
+        {
+            // Every joined room has an entry from its join cursor on, so this is what the client holds.
+            resume.Rooms.Add(new RoomCursor { RoomId = room.RoomId, AfterSequence = written.TryGetValue(room.RoomId, out var sent) ? sent : room.AfterSequence });
+        }
+
+        return new RpcException(cutOff.StatusCode, cutOff.Status.Detail, cutOff.GetDetail<Atom.Google.Rpc.ErrorInfo>() ?? AtomErrors.Info(ErrorReason.SubscriberTooSlow), resume);
     }
 
     /// <summary>Live streams end at shutdown instead of holding it up; UNAVAILABLE tells clients to reconnect (to another node) and resume.</summary>
@@ -288,7 +305,7 @@ internal sealed class ChatApi(
         }
     }
 
-    private static async Task WriteAllAsync(ChannelReader<ConverseResponse> outgoing, IAsyncStreamWriter<ConverseResponse> responses, CancellationToken stop, CancellationToken callEnded)
+    private static async Task WriteAllAsync(ChannelReader<ConverseResponse> outgoing, IAsyncStreamWriter<ConverseResponse> responses, ConcurrentDictionary<string, long> written, CancellationToken stop, CancellationToken callEnded)
     {
         try
         {
@@ -298,6 +315,14 @@ internal sealed class ChatApi(
                 {
                     // Not cancelled by stop: a write cut in half would leave the stream unable to carry the status.
                     await responses.WriteAsync(response, callEnded);
+                    if (response.Event?.RoomEvent is { } sent)
+                    {
+                        written[sent.RoomId] = sent.Sequence;
+                    }
+                    else if (response.Event?.CaughtUp is { } caughtUp)
+                    {
+                        written[caughtUp.RoomId] = caughtUp.Sequence;
+                    }
                 }
             }
         }
@@ -308,7 +333,7 @@ internal sealed class ChatApi(
     }
 
     /// <summary>One client event of a Converse stream: its reply, or its error (the stream stays up either way).</summary>
-    private async Task<ConverseResponse> HandleAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, ConverseRequest request, CancellationToken cancellationToken)
+    private async Task<ConverseResponse> HandleAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, ConcurrentDictionary<string, long> written, ConverseRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -319,7 +344,7 @@ internal sealed class ChatApi(
 
             var message = request.EventCase switch
             {
-                ConverseRequest.EventOneofCase.Join => await JoinAsync(caller, subscription, presentIn, request.Join, cancellationToken),
+                ConverseRequest.EventOneofCase.Join => await JoinAsync(caller, subscription, presentIn, written, request.Join, cancellationToken),
                 ConverseRequest.EventOneofCase.Leave => Leave(caller, subscription, presentIn, request.Leave),
                 ConverseRequest.EventOneofCase.Send => await SendAsync(caller, request.Send, "send.", cancellationToken),
                 ConverseRequest.EventOneofCase.Edit => await EditAsync(caller, request.Edit, cancellationToken),
@@ -349,9 +374,12 @@ internal sealed class ChatApi(
         }
     }
 
-    private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, JoinRoomStream join, CancellationToken cancellationToken)
+    private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, ConcurrentDictionary<string, long> written, JoinRoomStream join, CancellationToken cancellationToken)
     {
         var (roomId, after, isMember) = await CursorAsync(caller, join.Cursor ?? new RoomCursor(), "join.cursor", cancellationToken);
+
+        // What the client holds of the room before anything is written: the resume point if it is cut off early.
+        written.TryAdd(roomId, after);
         subscription.Join(roomId, after, isMember);
         if (presentIn.Add(roomId))
         {

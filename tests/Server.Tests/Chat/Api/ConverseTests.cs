@@ -278,10 +278,15 @@ public sealed class ConverseTests : IAsyncLifetime
 
         var received = await fast.RoomEventsAsync(_f.RoomId, Count);
         RpcException? cutOff = null;
+        var lastReceived = 0L;
         try
         {
             while (await slow.ResponseStream.MoveNext())
             {
+                if (slow.ResponseStream.Current.Event?.RoomEvent is { } got)
+                {
+                    lastReceived = got.Sequence;
+                }
             }
         }
         catch (RpcException ex)
@@ -298,6 +303,9 @@ public sealed class ConverseTests : IAsyncLifetime
         Assert.NotNull(resume);
         Assert.Equal(_f.RoomId, resume.Rooms.Single().RoomId);
         Assert.InRange(resume.Rooms.Single().AfterSequence, 0, received[^1].Sequence - 1);
+
+        // Resuming from the resume point misses nothing and repeats nothing: it is exactly what the slow one got.
+        Assert.Equal(lastReceived, resume.Rooms.Single().AfterSequence);
     }
 
     [Fact]
