@@ -90,7 +90,8 @@ suite_dotnet() {
     | grep -E '^\s*(Failed|Passed|Skipped) |^(Passed|Failed)!|error' >&2 || true
   # One line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ...".
   local p f s
-  read -r p f s < <(grep -E '^(Passed|Failed)!' "$out" | awk -F'[:,]' '
+  # The "Passed!  - " / "Failed!  - " prefix is cut first: left on, it glues itself to the first counter's name.
+  read -r p f s < <(grep -E '^(Passed|Failed)!' "$out" | sed -E 's/^(Passed|Failed)![[:space:]]*-[[:space:]]*//' | awk -F'[:,]' '
     { for (i = 1; i < NF; i++) { k = $i; gsub(/[^A-Za-z]/, "", k); v = $(i + 1) + 0
         if (k == "Passed") p += v; else if (k == "Failed") f += v; else if (k == "Skipped") s += v } }
     END { print p + 0, f + 0, s + 0 }')
