@@ -38,7 +38,8 @@ public static class PostgresServer
         var dir = Path.Combine(Path.GetTempPath(), "atom-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var port = 20000 + Random.Shared.Next(20000);
         var script = Path.Combine(RepositoryRoot(), "tests", "scripts", "postgres.sh");
-        var connectionString = Run(script, "start", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim();
+        // The script's watchdog stops the server when this process ends however it ends; ProcessExit below is the quick path.
+        var connectionString = Run(script, "start", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             Run(script, "stop", dir);
