@@ -1,3 +1,4 @@
+using Atom.Server.Chat.Api.Internal;
 using Atom.Server.Chat;
 using Atom.Server.Chat.Stores;
 using Atom.Server.Identity;
@@ -63,63 +64,22 @@ public sealed class ChatTestContext : IAsyncDisposable
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }
 
-/// <summary>
-/// The test side of what the service layer will do: build each stored event as a real <c>atom.v1.RoomEvent</c>, so
-/// the tests can read back what a subscriber would receive.
-/// </summary>
+/// <summary>The service layer's own event payloads, under the short names the store tests use.</summary>
 public static class Events
 {
-    public static readonly RoomEventPayload<StoredMessage> Posted = (m, s) => Build(s, e => e.MessagePosted = ToProto(m));
+    public static readonly RoomEventPayload<StoredMessage> Posted = RoomEvents.MessagePosted;
 
-    public static readonly RoomEventPayload<StoredMessage> Edited = (m, s) => Build(s, e => e.MessageEdited = ToProto(m));
+    public static readonly RoomEventPayload<StoredMessage> Edited = RoomEvents.MessageEdited;
 
-    public static readonly RoomEventPayload<StoredMessage> Deleted = (m, s) => Build(s, e => e.MessageDeleted = ToProto(m));
+    public static readonly RoomEventPayload<StoredMessage> Deleted = RoomEvents.MessageDeleted;
 
-    public static readonly RoomEventPayload<StoredMessage> Reactions = (m, s) => Build(s, e => e.ReactionsChanged = ToProto(m));
+    public static readonly RoomEventPayload<StoredMessage> Reactions = RoomEvents.ReactionsChanged;
 
-    public static readonly RoomEventPayload<StoredMessage> Pin = (m, s) => Build(s, e => e.PinChanged = ToProto(m));
+    public static readonly RoomEventPayload<StoredMessage> Pin = RoomEvents.PinChanged;
 
-    public static readonly RoomEventPayload<RoomMember> Membership = (m, s) => Build(s, e => e.MembershipChanged = new V1.MembershipChange { UserId = m.UserId, Role = m.Role });
+    public static readonly RoomEventPayload<RoomMember> Membership = RoomEvents.MembershipChanged;
 
-    public static readonly RoomEventPayload<Room> RoomUpdated = (r, s) => Build(s, e => e.RoomUpdated = new V1.Room
-    {
-        Id = r.Id,
-        Name = r.Name,
-        DisplayName = r.DisplayName,
-        Topic = r.Topic,
-        Visibility = r.Visibility,
-        Archived = r.IsArchived,
-        LastSequence = r.LastSequence,
-        CallerRole = r.ViewerRole,
-    });
+    public static readonly RoomEventPayload<Room> RoomUpdated = RoomEvents.RoomUpdated;
 
-    public static V1.RoomEvent Parse(StoredRoomEvent stored) => V1.RoomEvent.Parser.ParseFrom(stored.Payload);
-
-    private static V1.Message ToProto(StoredMessage m)
-    {
-        var message = new V1.Message
-        {
-            Id = m.Id,
-            RoomId = m.RoomId,
-            Sequence = m.Sequence,
-            SenderId = m.SenderId,
-            Text = m.Text,
-            ReplyToId = m.ReplyToId ?? string.Empty,
-            ReplyCount = m.ReplyCount,
-            Pinned = m.IsPinned,
-            RequestId = m.RequestId,
-            CreateTime = Timestamp.FromDateTimeOffset(m.CreatedAt),
-        };
-        message.MentionIds.AddRange(m.MentionIds);
-        message.Attachments.AddRange(m.Attachments.Select(a => new V1.Attachment { FileId = a.FileId, Name = a.Name }));
-        message.Reactions.AddRange(m.Reactions.Select(r => new V1.Reaction { Emoji = r.Emoji, Count = r.Count, UserIds = { r.UserIds } }));
-        return message;
-    }
-
-    private static byte[] Build(RoomEventStamp stamp, Action<V1.RoomEvent> kind)
-    {
-        var e = new V1.RoomEvent { RoomId = stamp.RoomId, Sequence = stamp.Sequence, ActorId = stamp.ActorId, EventTime = Timestamp.FromDateTimeOffset(stamp.Time) };
-        kind(e);
-        return e.ToByteArray();
-    }
+    public static V1.RoomEvent Parse(StoredRoomEvent stored) => RoomEvents.Parse(stored);
 }

@@ -284,8 +284,7 @@ internal sealed class ChatApi(
             catch (RequestMessageException garbage)
             {
                 // No event_id to echo: it was inside the bytes that could not be read.
-                var status = garbage.Error.GetRpcStatus() ?? new Atom.Google.Rpc.Status { Code = (int)garbage.Error.StatusCode, Message = garbage.Error.Status.Detail };
-                await outgoing.WriteAsync(new ConverseResponse { Error = new EventError { Status = status } }, cancellationToken);
+                await outgoing.WriteAsync(Failed(string.Empty, garbage.Error), cancellationToken);
             }
         }
     }
@@ -366,13 +365,23 @@ internal sealed class ChatApi(
         }
         catch (RpcException ex)
         {
-            return new ConverseResponse { Error = new EventError { EventId = request.EventId, Status = ex.GetRpcStatus() ?? new Atom.Google.Rpc.Status { Code = (int)ex.StatusCode, Message = ex.Status.Detail } } };
+            return Failed(request.EventId, ex);
         }
         catch (Storage.PreconditionFailedException ex)
         {
-            return new ConverseResponse { Error = new EventError { EventId = request.EventId, Status = AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, ex.Message).GetRpcStatus() } };
+            return Failed(request.EventId, AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, ex.Message));
         }
     }
+
+    /// <summary>One client event's error, with the same google.rpc.Status a unary call would carry.</summary>
+    private static ConverseResponse Failed(string eventId, RpcException error) => new()
+    {
+        Error = new EventError
+        {
+            EventId = eventId,
+            Status = error.GetRpcStatus() ?? new Atom.Google.Rpc.Status { Code = (int)error.StatusCode, Message = error.Status.Detail },
+        },
+    };
 
     private async Task<Message?> JoinAsync(Caller caller, ChatSubscription subscription, HashSet<string> presentIn, ConcurrentDictionary<string, long> written, JoinRoomStream join, CancellationToken cancellationToken)
     {
