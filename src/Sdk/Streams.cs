@@ -24,6 +24,41 @@ public interface IAsyncStreamWriter<in T>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the message has been handed to the transport.</returns>
     Task WriteAsync(T message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets or sets how the following writes are made; null for the default, where every write is sent at once.
+    /// With <see cref="WriteFlags.BufferHint"/> a write may wait in the buffer for the next write (or the end of
+    /// the call) so several go out together: set it only when another write follows promptly.
+    /// </summary>
+    WriteOptions? WriteOptions { get; set; }
+}
+
+/// <summary>Flags that change how a stream's writes are made.</summary>
+[Flags]
+public enum WriteFlags
+{
+    /// <summary>Each write is sent at once.</summary>
+    None = 0,
+
+    /// <summary>A write may be held in the buffer until the next write or the end of the call.</summary>
+    BufferHint = 1,
+}
+
+/// <summary>How a stream's writes are made.</summary>
+/// <param name="flags">The flags.</param>
+public sealed class WriteOptions(WriteFlags flags = WriteFlags.None)
+{
+    /// <summary>Gets options for writes sent at once.</summary>
+    public static WriteOptions Default { get; } = new();
+
+    /// <summary>Gets options for writes that may wait for the next one: see <see cref="WriteFlags.BufferHint"/>.</summary>
+    public static WriteOptions Buffered { get; } = new(WriteFlags.BufferHint);
+
+    /// <summary>Gets the flags.</summary>
+    public WriteFlags Flags { get; } = flags;
+
+    /// <summary>Gets whether a write may be held in the buffer.</summary>
+    public bool IsBuffered => (Flags & WriteFlags.BufferHint) != 0;
 }
 
 /// <summary>The request stream of a client- or duplex-streaming call.</summary>

@@ -8,7 +8,7 @@
 #   QUICK=1 tests/Benchmarks/chat.sh     smoke run: a few seconds of each scenario on SQLite, checks only
 #
 # Environment: QUICK=1, SKIP_BUILD=1, STORES ("sqlite postgres"), SERVER_CPU (0), LOAD_CPU (1),
-# FANOUT_SUBSCRIBERS ("1 100 1000"), FANOUT_TRANSPORTS ("subscribe converse"), FANOUT_RATE (50), FANOUT_DURATION (10),
+# FANOUT_SUBSCRIBERS ("1 100 1000 1000@10": N subscribers, at FANOUT_RATE or the rate after @), FANOUT_TRANSPORTS ("subscribe converse"), FANOUT_RATE (50), FANOUT_DURATION (10),
 # SENDERS ("8 32"), MANY_ROOMS (64), LOAD_SUBSCRIBERS ("0 10" per room), LOAD_DURATION (10), LOAD_WARMUP (3),
 # IDLE_STEPS ("500,1000,2000"), IDLE_LAYOUTS ("subscribe:1 subscribe:100 converse:1"), IDLE_STORES ("sqlite"),
 # IDLE_SETTLE (3), QUEUE_CAPACITY (server default), DRAIN_TIMEOUT (60).
@@ -27,7 +27,7 @@ if [[ "${QUICK:-0}" == 1 ]]; then
   DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-30}
 else
   STORES=${STORES:-"sqlite postgres"} IDLE_STORES=${IDLE_STORES:-sqlite}
-  FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-"1 100 1000"} FANOUT_TRANSPORTS=${FANOUT_TRANSPORTS:-"subscribe converse"}
+  FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-"1 100 1000 1000@10"} FANOUT_TRANSPORTS=${FANOUT_TRANSPORTS:-"subscribe converse"}
   FANOUT_RATE=${FANOUT_RATE:-50} FANOUT_DURATION=${FANOUT_DURATION:-10}
   SENDERS=${SENDERS:-"8 32"} MANY_ROOMS=${MANY_ROOMS:-64} LOAD_SUBSCRIBERS=${LOAD_SUBSCRIBERS:-"0 10"}
   LOAD_DURATION=${LOAD_DURATION:-10} LOAD_WARMUP=${LOAD_WARMUP:-3}
@@ -148,10 +148,12 @@ for store in $STORES; do
 
   start_server "$store" fanout
   for transport in $FANOUT_TRANSPORTS; do
-    for subscribers in $FANOUT_SUBSCRIBERS; do
-      say "$store: fan-out to $subscribers $transport stream(s), $FANOUT_RATE msg/s for ${FANOUT_DURATION}s"
-      load "$store-fanout-$transport-$subscribers" fanout --store "$store" --transport "$transport" \
-        --subscribers "$subscribers" --rate "$FANOUT_RATE" --duration "$FANOUT_DURATION"
+    for entry in $FANOUT_SUBSCRIBERS; do
+      subscribers=${entry%@*} rate=$FANOUT_RATE
+      [[ "$entry" == *@* ]] && rate=${entry#*@}
+      say "$store: fan-out to $subscribers $transport stream(s), $rate msg/s for ${FANOUT_DURATION}s"
+      load "$store-fanout-$transport-$subscribers-at-$rate" fanout --store "$store" --transport "$transport" \
+        --subscribers "$subscribers" --rate "$rate" --duration "$FANOUT_DURATION"
     done
   done
   stop_server

@@ -40,6 +40,28 @@ public sealed class ChannelFeatureTests(TestServiceServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task BufferHint_BufferedWritesGoOutWithTheNextUnbufferedOne_InOrder()
+    {
+        using var channel = AtomChannel.ForAddress(server.GrpcAddress);
+        using var call = new TestServiceClient(channel).FullDuplexCall();
+        int[] sizes = [11, 22, 33, 44];
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            call.RequestStream.WriteOptions = i < sizes.Length - 1 ? WriteOptions.Buffered : null;
+            await call.RequestStream.WriteAsync(new StreamingOutputCallRequest { ResponseParameters = { new ResponseParameters { Size = sizes[i] } } });
+        }
+
+        foreach (var size in sizes)
+        {
+            Assert.True(await call.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(size, call.ResponseStream.Current.Payload.Body.Length);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNext());
+    }
+
+    [Fact]
     public async Task GrpcWeb_UnaryAndServerStreaming()
     {
         using var channel = AtomChannel.ForAddress(server.HttpAddress, new AtomChannelOptions { Protocol = RpcProtocol.GrpcWeb });

@@ -15,6 +15,8 @@ internal sealed class ClientStreamWriter<TRequest, TResponse>(
     private int _writing;
     private volatile bool _completed;
 
+    public WriteOptions? WriteOptions { get; set; }
+
     public async Task WriteAsync(TRequest message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -38,7 +40,10 @@ internal sealed class ClientStreamWriter<TRequest, TResponse>(
             var frame = RequestFrames.Rent(message, gzip, maxSendMessageSize, out rented);
             var body = await content.BodyStream.WaitAsync(call.Token).ConfigureAwait(false);
             await body.WriteAsync(frame, call.Token).ConfigureAwait(false);
-            await body.FlushAsync(call.Token).ConfigureAwait(false);
+            if (WriteOptions?.IsBuffered != true)
+            {
+                await body.FlushAsync(call.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {

@@ -173,10 +173,14 @@ internal sealed class ChatApi(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await foreach (var chatEvent in subscription.ReadAllAsync(stop.Token))
+            await foreach (var batch in subscription.ReadAllAsync(stop.Token))
             {
-                // Not cancelled by shutdown: a write cut in half would leave the stream unable to carry the status.
-                await responses.WriteAsync(new SubscribeResponse { Event = chatEvent }, context.CancellationToken);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    // One flush per batch. Not cancelled by shutdown: a write cut in half would leave the stream unable to carry the status.
+                    responses.WriteOptions = i < batch.Count - 1 ? WriteOptions.Buffered : null;
+                    await responses.WriteAsync(new SubscribeResponse { Event = batch[i] }, context.CancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
@@ -293,9 +297,12 @@ internal sealed class ChatApi(
     {
         try
         {
-            await foreach (var chatEvent in subscription.ReadAllAsync(cancellationToken))
+            await foreach (var batch in subscription.ReadAllAsync(cancellationToken))
             {
-                await outgoing.WriteAsync(new ConverseResponse { Event = chatEvent }, cancellationToken);
+                foreach (var chatEvent in batch)
+                {
+                    await outgoing.WriteAsync(new ConverseResponse { Event = chatEvent }, cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -312,7 +319,9 @@ internal sealed class ChatApi(
             {
                 while (!stop.IsCancellationRequested && outgoing.TryRead(out var response))
                 {
-                    // Not cancelled by stop: a write cut in half would leave the stream unable to carry the status.
+                    // One flush for whatever is ready. Not cancelled by stop: a write cut in half would leave the
+                    // stream unable to carry the status.
+                    responses.WriteOptions = outgoing.Count > 0 ? WriteOptions.Buffered : null;
                     await responses.WriteAsync(response, callEnded);
                     if (response.Event?.RoomEvent is { } sent)
                     {

@@ -11,4 +11,14 @@ public sealed class ChatStreamOptions
 
     /// <summary>Gets or sets how many stored events one catch-up read fetches.</summary>
     public int CatchUpBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Gets or sets how long a room's live events wait for an earlier sequence that has committed but not been
+    /// published yet (concurrent sends finish in any order, and other nodes' events arrive through the backplane).
+    /// When it passes, what waited is delivered anyway and each subscription reads the missing events from the store.
+    /// </summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets or sets how many of a room's live events may wait for an earlier sequence before they are delivered anyway.</summary>
+    public int ReorderCapacity { get; set; } = 256;
 }

@@ -44,6 +44,9 @@ public sealed class ChatSubscription : IAsyncDisposable
         });
     }
 
+    /// <summary>The most events one batch of <see cref="ReadAllAsync"/> holds.</summary>
+    public const int MaxBatch = 128;
+
     /// <summary>Gets the subscriber's tenant.</summary>
     public string TenantId { get; }
 
@@ -92,19 +95,27 @@ public sealed class ChatSubscription : IAsyncDisposable
     }
 
     /// <summary>
-    /// Delivers the subscription's events until cancelled. Throws RESOURCE_EXHAUSTED, with a <see cref="ResumePoint"/>
-    /// detail saying where each room stopped, when the subscriber fell more than the queue's capacity behind.
+    /// Delivers the subscription's events until cancelled, in batches: each batch is what was ready at once (about
+    /// <see cref="MaxBatch"/> events at most), so a writer can flush once per batch instead of once per event, and a
+    /// subscriber that fell behind catches up in fewer, larger writes. A batch is valid until the next one is asked
+    /// for. Throws RESOURCE_EXHAUSTED, with a <see cref="ResumePoint"/> detail saying where each room stopped, when
+    /// the subscriber fell more than the queue's capacity behind.
     /// </summary>
     /// <param name="cancellationToken">Ends delivery.</param>
-    /// <returns>The events.</returns>
-    public async IAsyncEnumerable<ChatEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <returns>The batches of events.</returns>
+    public async IAsyncEnumerable<IReadOnlyList<ChatEvent>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = _inbound.Reader;
+        var batch = new List<ChatEvent>(MaxBatch);
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             while (reader.TryRead(out var item))
             {
-                ThrowIfOverflowed();
+                if (_overflowed)
+                {
+                    break;
+                }
+
                 switch (item.Kind)
                 {
                     case InboundKind.Join:
@@ -124,17 +135,26 @@ public sealed class ChatSubscription : IAsyncDisposable
 
                         await foreach (var stored in CatchUpAsync(item.RoomId, long.MaxValue, cancellationToken))
                         {
-                            yield return stored;
+                            batch.Add(stored);
+                            if (batch.Count == MaxBatch)
+                            {
+                                yield return batch;
+                                batch.Clear();
+                            }
                         }
 
-                        yield return new ChatEvent { CaughtUp = new CaughtUpEvent { RoomId = item.RoomId, Sequence = _delivered[item.RoomId] } };
+                        if (_delivered.TryGetValue(item.RoomId, out var caughtUp))
+                        {
+                            _fanout.CaughtUp(TenantId, item.RoomId, caughtUp);
+                            batch.Add(new ChatEvent { CaughtUp = new CaughtUpEvent { RoomId = item.RoomId, Sequence = caughtUp } });
+                        }
                         break;
 
                     case InboundKind.Leave:
                         _delivered.Remove(item.RoomId);
                         if (item.Event is not null)
                         {
-                            yield return item.Event;
+                            batch.Add(item.Event);
                         }
 
                         break;
@@ -153,18 +173,24 @@ public sealed class ChatSubscription : IAsyncDisposable
 
                         if (sequence > last + 1)
                         {
-                            // Published out of order, or missed: the store has everything up to it.
+                            // Missed (the fan-out stopped waiting for it, or another node's announcement was lost):
+                            // the store has everything up to it.
                             await foreach (var stored in CatchUpAsync(item.RoomId, sequence - 1, cancellationToken))
                             {
-                                yield return stored;
+                                batch.Add(stored);
+                                if (batch.Count == MaxBatch)
+                                {
+                                    yield return batch;
+                                    batch.Clear();
+                                }
                             }
                         }
 
                         _delivered[item.RoomId] = sequence;
-                        yield return item.Event;
+                        batch.Add(item.Event);
                         if (ClosingReason(item.Event.RoomEvent) is { } reason)
                         {
-                            yield return Close(item.RoomId, reason);
+                            batch.Add(Close(item.RoomId, reason));
                         }
 
                         break;
@@ -178,12 +204,27 @@ public sealed class ChatSubscription : IAsyncDisposable
                                 _delivered.Remove(item.RoomId);
                             }
 
-                            yield return item.Event;
+                            batch.Add(item.Event);
                         }
 
                         break;
                 }
+
+                if (batch.Count >= MaxBatch)
+                {
+                    yield return batch;
+                    batch.Clear();
+                }
             }
+
+            // What was gathered goes out even when the subscriber is being cut off: the resume point counts it as delivered.
+            if (batch.Count > 0)
+            {
+                yield return batch;
+                batch.Clear();
+            }
+
+            ThrowIfOverflowed();
         }
 
         // The queue is completed both on dispose and on overflow; only the latter is an error.

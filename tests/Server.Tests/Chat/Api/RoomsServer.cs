@@ -161,18 +161,43 @@ public static class Expect
     }
 }
 
-/// <summary>Reading what a live subscription delivers.</summary>
+/// <summary>Reading what a live subscription delivers, an event at a time.</summary>
 public static class SubscriptionReading
 {
+    // What a batch held beyond what the last TakeAsync asked for, kept for the next one.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ChatSubscription, Queue<ChatEvent>> Leftovers = [];
+
     /// <summary>The next <paramref name="count"/> events, failing after a few seconds rather than hanging.</summary>
-    public static async Task<List<ChatEvent>> TakeAsync(this ChatSubscription subscription, int count)
+    public static async Task<List<ChatEvent>> TakeAsync(this ChatSubscription subscription, int count, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var leftover = Leftovers.GetOrCreateValue(subscription);
         var events = new List<ChatEvent>();
-        await foreach (var chatEvent in subscription.ReadAllAsync(timeout.Token))
+        while (events.Count < count && leftover.TryDequeue(out var kept))
         {
-            events.Add(chatEvent);
+            events.Add(kept);
+        }
+
+        if (events.Count == count)
+        {
+            return events;
+        }
+
+        using var stop = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        await foreach (var batch in subscription.ReadAllAsync(stop.Token))
+        {
+            foreach (var chatEvent in batch)
+            {
+                if (events.Count < count)
+                {
+                    events.Add(chatEvent);
+                }
+                else
+                {
+                    leftover.Enqueue(chatEvent);
+                }
+            }
+
             if (events.Count == count)
             {
                 break;

@@ -79,14 +79,16 @@ internal sealed class ServerStreamReader<T>(ServerCallContext context, MessagePa
     }
 }
 
-/// <summary>The response stream a handler writes; each write is flushed so streams are live.</summary>
+/// <summary>The response stream a handler writes; each write is flushed so streams are live, unless the handler says another follows.</summary>
 internal sealed class ServerStreamWriter<T>(ServerCallContext context) : IAsyncStreamWriter<T>
     where T : class, IMessage<T>
 {
+    public WriteOptions? WriteOptions { get; set; }
+
     public Task WriteAsync(T message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var token = cancellationToken.CanBeCanceled ? cancellationToken : context.CancellationToken;
-        return context.Transport.WriteMessageAsync(message, flush: true, token).AsTask();
+        return context.Transport.WriteMessageAsync(message, flush: WriteOptions?.IsBuffered != true, token).AsTask();
     }
 }
