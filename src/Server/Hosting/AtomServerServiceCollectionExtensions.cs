@@ -1,6 +1,8 @@
 using Atom.Sdk.Internal;
 using Atom.Server.Identity;
 using Atom.Server.Chat;
+using Atom.Server.Files;
+using Atom.Server.Jobs;
 using Atom.Server.Identity.Api;
 using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
@@ -41,6 +43,9 @@ public static class AtomServerServiceCollectionExtensions
         services.AddAtomAuthorization(configuration);
         services.AddAtomIdentityApi();
         services.AddAtomChat(configuration);
+        services.AddAtomJobs(configuration);
+        services.AddSingleton<IRoomAccess, ChatRoomAccess>();
+        services.AddAtomFiles(configuration, options.DataDir);
 
         services.AddAtomService<ServerInfoService>();
 

@@ -9,10 +9,10 @@ public static class RolePermissions
     private static readonly FrozenDictionary<Role, FrozenSet<Permission>> Grants = new Dictionary<Role, FrozenSet<Permission>>
     {
         [Role.Guest] = FrozenSet<Permission>.Empty,
-        [Role.Member] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.RoomsCreate }.ToFrozenSet(),
+        [Role.Member] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.RoomsCreate, Permission.FilesUpload }.ToFrozenSet(),
         [Role.Auditor] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.AuditRead }.ToFrozenSet(),
-        [Role.Admin] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.DirectoryManage, Permission.ApiKeysManage, Permission.AuditRead, Permission.RoomsCreate }.ToFrozenSet(),
-        [Role.Owner] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.DirectoryManage, Permission.ApiKeysManage, Permission.AuditRead, Permission.RoomsCreate }.ToFrozenSet(),
+        [Role.Admin] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.DirectoryManage, Permission.ApiKeysManage, Permission.AuditRead, Permission.RoomsCreate, Permission.FilesUpload }.ToFrozenSet(),
+        [Role.Owner] = new[] { Permission.ServerRead, Permission.DirectoryRead, Permission.DirectoryManage, Permission.ApiKeysManage, Permission.AuditRead, Permission.RoomsCreate, Permission.FilesUpload }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
     /// <summary>Whether a caller holds a permission: through one of their roles, or as a platform administrator.</summary>
