@@ -229,11 +229,6 @@ public sealed class UploadService(
             // a blob nobody refers to, which the next release of that content removes.
             await blobs.PutFileAsync(path, sha256, cancellationToken);
         }, cancellationToken) ?? throw Expired(upload.Id);
-        if (fileId == file.Id)
-        {
-            await jobs.NotifyEnqueuedAsync(cancellationToken);
-        }
-
         _uploadLocks.TryRemove(upload.TenantId + "/" + upload.Id, out _);
         return fileId;
     }
