@@ -35,6 +35,12 @@ install_npm() {
     # npm ci rejects this lock: the registry here lacks buf's non-linux optional packages (see tests/Interop/README.md).
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   fi
+  # Servers the tests start themselves (tests/scripts/s3rver.sh).
+  dir=$ROOT/tests/scripts/node
+  if [ ! -f "$dir/node_modules/s3rver/package.json" ] || [ "$dir/package.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "npm: installing tests/scripts/node"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
 }
 
 build() {
