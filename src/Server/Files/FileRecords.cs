@@ -23,7 +23,7 @@ namespace Atom.Server.Files;
 /// <param name="CreatedAt">When it was stored.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
 /// <param name="ProcessedAt">When processing finished.</param>
-public sealed record StoredFile(
+public sealed record FileRecord(
     string TenantId,
     string Id,
     string OwnerId,

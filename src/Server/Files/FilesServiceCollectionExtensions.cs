@@ -23,7 +23,7 @@ public static class FilesServiceCollectionExtensions
     /// <returns>The services.</returns>
     public static IServiceCollection AddAtomFiles(this IServiceCollection services, IConfiguration configuration, string dataDir)
     {
-        services.Configure<FileOptions>(configuration.GetSection(FileOptions.Section));
+        services.Configure<FilesOptions>(configuration.GetSection(FilesOptions.Section));
         services.Configure<FileProcessingOptions>(configuration.GetSection(FileProcessingOptions.Section));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileProcessingOptions>>().Value);
         services.AddAtomBlobs(configuration, dataDir);
@@ -34,7 +34,7 @@ public static class FilesServiceCollectionExtensions
         services.AddSingleton<FileStore>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<BlobReferences>();
-        services.AddSingleton(sp => new UploadStaging(sp.GetRequiredService<IOptions<FileOptions>>().Value.StagingDirectory ?? Path.Combine(dataDir, "uploads")));
+        services.AddSingleton(sp => new UploadStaging(sp.GetRequiredService<IOptions<FilesOptions>>().Value.StagingDirectory ?? Path.Combine(dataDir, "uploads")));
         services.AddSingleton<UploadService>();
         services.AddSingleton<FileChanges>();
         services.AddJobHandler<FileProcessor>();

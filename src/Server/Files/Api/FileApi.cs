@@ -5,6 +5,7 @@ using Atom.Server.Files.Pipeline;
 using Atom.Server.Files.Stores;
 using Atom.Server.Files.Uploads;
 using Atom.Server.Identity;
+using Atom.Server.Identity.Api.Internal;
 using Atom.Server.Identity.Authorization;
 using Atom.Server.Jobs;
 using Atom.Server.Rpc;
@@ -353,7 +354,7 @@ internal sealed class FileApi(
             roomId, folder, UploadStatus.Open, [], null, default, default), cancellationToken);
     }
 
-    private async Task<StoredFile> VisibleAsync(Caller caller, string fileId, CancellationToken cancellationToken, bool withText = false)
+    private async Task<FileRecord> VisibleAsync(Caller caller, string fileId, CancellationToken cancellationToken, bool withText = false)
     {
         var file = await files.GetAsync(caller.TenantId, fileId, withText, cancellationToken);
         if (file is not null && (file.OwnerId == caller.PrincipalId || IsTenantAdmin(caller)
@@ -365,6 +366,6 @@ internal sealed class FileApi(
         throw RpcErrors.NotFound("file", fileId);
     }
 
-    private async Task<Atom.V1.File> WithJobsAsync(StoredFile file, CancellationToken cancellationToken) =>
+    private async Task<Atom.V1.StoredFile> WithJobsAsync(FileRecord file, CancellationToken cancellationToken) =>
         file.ToProto(await jobs.ListBySubjectAsync(file.TenantId, file.Id, cancellationToken));
 }

@@ -24,7 +24,7 @@ public sealed partial class FileProcessor(
     ContentExtractor extractor,
     FileChanges changes,
     AuditLog audit,
-    IOptions<FileOptions> options,
+    IOptions<FilesOptions> options,
     TimeProvider time,
     ILogger<FileProcessor> logger) : IJobHandler
 {
@@ -123,7 +123,7 @@ public sealed partial class FileProcessor(
         }
     }
 
-    private async Task RecordAsync(StoredFile file, ProcessingOutcome outcome, CancellationToken cancellationToken)
+    private async Task RecordAsync(FileRecord file, ProcessingOutcome outcome, CancellationToken cancellationToken)
     {
         await files.RecordAsync(file.TenantId, file.Id, outcome, cancellationToken);
         changes.Changed(file.TenantId, file.Id);

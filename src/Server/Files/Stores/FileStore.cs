@@ -27,7 +27,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
     /// <param name="withText">Whether to read the extracted text too.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The file, or null when the tenant has no such file.</returns>
-    public Task<StoredFile?> GetAsync(string tenantId, string fileId, bool withText = false, CancellationToken cancellationToken = default) =>
+    public Task<FileRecord?> GetAsync(string tenantId, string fileId, bool withText = false, CancellationToken cancellationToken = default) =>
         database.InTenantAsync(tenantId, (c, t) => ReadAsync(c, t, tenantId, fileId, withText), cancellationToken);
 
     /// <summary>Lists files, newest first.</summary>
@@ -36,7 +36,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
     /// <param name="page">The page.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The page.</returns>
-    public Task<Page<StoredFile>> ListAsync(string tenantId, FileFilter filter, PageRequest page, CancellationToken cancellationToken = default)
+    public Task<Page<FileRecord>> ListAsync(string tenantId, FileFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
@@ -90,7 +90,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
     /// <param name="folder">The new folder, or null to keep it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The file as it now is, or null when there is no such file.</returns>
-    public Task<StoredFile?> UpdateAsync(string tenantId, string fileId, string? name, string? folder, CancellationToken cancellationToken = default) =>
+    public Task<FileRecord?> UpdateAsync(string tenantId, string fileId, string? name, string? folder, CancellationToken cancellationToken = default) =>
         database.InTenantAsync(tenantId, async (c, t) =>
         {
             await c.ExecuteAsync(
@@ -104,7 +104,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
     /// <param name="fileId">The file.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The file as it was, or null when there was no such file.</returns>
-    public Task<StoredFile?> DeleteAsync(string tenantId, string fileId, CancellationToken cancellationToken = default) =>
+    public Task<FileRecord?> DeleteAsync(string tenantId, string fileId, CancellationToken cancellationToken = default) =>
         database.InTenantAsync(tenantId, async (c, t) =>
         {
             var file = await ReadAsync(c, t, tenantId, fileId, withText: false);
@@ -122,7 +122,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
     /// <param name="outcome">What changed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The file as it now is, or null when it was deleted meanwhile.</returns>
-    public Task<StoredFile?> RecordAsync(string tenantId, string fileId, ProcessingOutcome outcome, CancellationToken cancellationToken = default)
+    public Task<FileRecord?> RecordAsync(string tenantId, string fileId, ProcessingOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var now = time.GetUtcNow();
@@ -163,13 +163,13 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
         connection.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(size), 0) FROM files WHERE tenant_id = @tenantId AND owner_id = @ownerId", new { tenantId, ownerId }, transaction);
 
     /// <summary>Inserts a file made from a completed upload.</summary>
-    internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, StoredFile file) =>
+    internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, FileRecord file) =>
         connection.ExecuteAsync(
             "INSERT INTO files (tenant_id, id, owner_id, name, folder, room_id, size, sha256, declared_type, state, created_at, updated_at) " +
             "VALUES (@TenantId, @Id, @OwnerId, @Name, @Folder, @RoomId, @Size, @Sha256, @DeclaredType, 'processing', @createdAt, @createdAt)",
             new { file.TenantId, file.Id, file.OwnerId, file.Name, file.Folder, file.RoomId, file.Size, file.Sha256, file.DeclaredType, createdAt = Ms(file.CreatedAt) }, transaction);
 
-    internal static async Task<StoredFile?> ReadAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId, bool withText)
+    internal static async Task<FileRecord?> ReadAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId, bool withText)
     {
         var row = await connection.QuerySingleOrDefaultAsync<FileRow>($"SELECT {Columns} FROM files WHERE tenant_id = @tenantId AND id = @fileId", new { tenantId, fileId }, transaction);
         if (row is null)
@@ -264,7 +264,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
 
         public long? ProcessedAt { get; init; }
 
-        public StoredFile ToRecord(string? text) => new(
+        public FileRecord ToRecord(string? text) => new(
             TenantId, Id, OwnerId, Name, Folder, RoomId, Size, Sha256, DeclaredType, MediaType, TypeLabel, Category, ParseState(State), Problem,
             ScanVerdict.Length == 0 ? null : new FileScanResult(ScanVerdict == "infected", ScanSignature, ScanEngine, Time(ScannedAt ?? 0)),
             JsonSerializer.Deserialize<Dictionary<string, string>>(Metadata) ?? [],

@@ -103,7 +103,7 @@ public sealed class UploadStore(AtomDatabase database, TimeProvider time)
     /// <param name="alsoInTransaction">More work for the same transaction.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The file's id: a new one, or the one an earlier completion made; null when the upload is not open.</returns>
-    public Task<string?> CompleteAsync(UploadSession upload, StoredFile file, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken cancellationToken = default)
+    public Task<string?> CompleteAsync(UploadSession upload, FileRecord file, Func<DbConnection, DbTransaction, Task> alsoInTransaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(file);

@@ -5,6 +5,7 @@ using Atom.Server.Files.Processing;
 using Atom.Server.Files.Stores;
 using Atom.Server.Jobs;
 using Atom.Server.Storage;
+using Atom.Google.Rpc;
 using Atom.Sdk;
 using Atom.V1;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,7 @@ public sealed class UploadService(
     IBlobStore blobs,
     BlobReferences references,
     JobQueue jobs,
-    IOptions<FileOptions> options,
+    IOptions<FilesOptions> options,
     TimeProvider time)
 {
     /// <summary>The job kind that processes a stored file.</summary>
@@ -36,7 +37,7 @@ public sealed class UploadService(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _uploadLocks = new(StringComparer.Ordinal);
 
     /// <summary>Gets the file options.</summary>
-    public FileOptions Options { get; } = options.Value;
+    public FilesOptions Options { get; } = options.Value;
 
     /// <summary>Begins an upload (or answers with the one a retried request began).</summary>
     /// <param name="upload">The validated upload.</param>
@@ -217,7 +218,7 @@ public sealed class UploadService(
         }
 
         var now = time.GetUtcNow();
-        var file = new StoredFile(upload.TenantId, NewId(), upload.OwnerId, upload.Name, upload.Folder, upload.RoomId, upload.Size, sha256, upload.DeclaredType,
+        var file = new FileRecord(upload.TenantId, NewId(), upload.OwnerId, upload.Name, upload.Folder, upload.RoomId, upload.Size, sha256, upload.DeclaredType,
             detected?.MediaType ?? string.Empty, detected?.Label ?? string.Empty, detected?.Category.ToString() ?? string.Empty,
             FileStatus.Processing, string.Empty, null, new Dictionary<string, string>(), null, 0, false, now, now, null);
         var fileId = await uploads.CompleteAsync(upload, file, async (c, t) =>

@@ -6,9 +6,9 @@ namespace Atom.Server.Files.Api.Internal;
 /// <summary>Files and uploads as the contract shows them.</summary>
 internal static class FileMapping
 {
-    public static V1.File ToProto(this StoredFile file, IEnumerable<Atom.Server.Jobs.JobRecord>? jobs = null)
+    public static V1.StoredFile ToProto(this FileRecord file, IEnumerable<Atom.Server.Jobs.JobRecord>? jobs = null)
     {
-        var proto = new V1.File
+        var proto = new V1.StoredFile
         {
             Id = file.Id,
             Name = file.Name,
@@ -41,7 +41,11 @@ internal static class FileMapping
             };
         }
 
-        proto.Metadata.Add(file.Metadata);
+        foreach (var (key, value) in file.Metadata)
+        {
+            proto.Metadata[key] = value;
+        }
+
         foreach (var job in jobs ?? [])
         {
             proto.Jobs.Add(new V1.ProcessingJob
@@ -58,7 +62,7 @@ internal static class FileMapping
         return proto;
     }
 
-    public static V1.Upload ToProto(this UploadSession upload, FileOptions options)
+    public static V1.Upload ToProto(this UploadSession upload, FilesOptions options)
     {
         var proto = new V1.Upload
         {

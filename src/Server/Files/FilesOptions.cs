@@ -1,7 +1,7 @@
 namespace Atom.Server.Files;
 
 /// <summary>Limits and policy of files (<c>Atom:Files</c>), with per-tenant overrides under <c>Atom:Files:Tenants:{tenant id}</c>.</summary>
-public sealed class FileOptions
+public sealed class FilesOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Atom:Files";
@@ -43,7 +43,7 @@ public sealed class FileOptions
     }
 }
 
-/// <summary>One tenant's overrides of <see cref="FileOptions"/>; unset values keep the server's.</summary>
+/// <summary>One tenant's overrides of <see cref="FilesOptions"/>; unset values keep the server's.</summary>
 public sealed class TenantFilePolicy
 {
     /// <summary>Gets or sets the largest file accepted, in bytes.</summary>
