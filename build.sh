@@ -15,8 +15,9 @@ log() { if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load),
-# PostgreSQL 15 (every store test runs against it as well as SQLite).
-APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql)
+# PostgreSQL 15 (every store test runs against it as well as SQLite), clamd for virus scanning (its
+# Debian service is never used: tests/scripts/clamd.sh runs one with local signatures).
+APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql clamav-daemon clamav)
 
 install_apt() {
   local missing=() p
@@ -61,9 +62,11 @@ FAILURES=()
 PIDS=()
 RESULTS=$ROOT/artifacts/test-results
 PG_DIR=
+CLAMD_DIR=
 cleanup() {
   local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
   if [ -n "$PG_DIR" ]; then "$ROOT/tests/scripts/postgres.sh" stop "$PG_DIR"; rm -rf "$PG_DIR"; PG_DIR=; fi
+  if [ -n "$CLAMD_DIR" ]; then "$ROOT/tests/scripts/clamd.sh" stop "$CLAMD_DIR"; rm -rf "$CLAMD_DIR"; CLAMD_DIR=; fi
 }
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -74,6 +77,14 @@ start_postgres() {
   log "postgres: starting on loopback"
   ATOM_TEST_POSTGRES=$("$ROOT/tests/scripts/postgres.sh" start "$PG_DIR" "$(free_port)")
   export ATOM_TEST_POSTGRES
+}
+
+# One clamd for the whole run, on a unix socket and a loopback port (the scanner is tested over both).
+start_clamd() {
+  CLAMD_DIR=$(mktemp -d /tmp/atom-clamd.XXXXXX)
+  log "clamd: starting with local signatures"
+  ATOM_TEST_CLAMD=$("$ROOT/tests/scripts/clamd.sh" start "$CLAMD_DIR" | tr '\n' ' ')
+  export ATOM_TEST_CLAMD
 }
 trap cleanup EXIT
 
@@ -174,6 +185,7 @@ cmd_test() {
   install_npm
   build
   start_postgres
+  start_clamd
   suite_dotnet
   suite_interop
   suite_contracts

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -58,10 +59,12 @@ public sealed class ClamAvScannerTests
         var at = (40 * chunkSize) - (eicar.Length / 2);
         eicar.CopyTo(content, at);
 
-        var infected = await Scanner(Address(transport), chunkSize: chunkSize).ScanAsync(new TrickleStream(content), CancellationToken.None);
+        await using var infectedUpload = Upload(content);
+        var infected = await Scanner(Address(transport), chunkSize: chunkSize).ScanAsync(infectedUpload, CancellationToken.None);
         eicar.AsSpan().Clear();
         content.AsSpan(at, eicar.Length).Fill((byte)'x');
-        var clean = await Scanner(Address(transport), chunkSize: chunkSize).ScanAsync(new TrickleStream(content), CancellationToken.None);
+        await using var cleanUpload = Upload(content);
+        var clean = await Scanner(Address(transport), chunkSize: chunkSize).ScanAsync(cleanUpload, CancellationToken.None);
 
         Assert.True(infected.Infected);
         Assert.Equal(ClamdServer.EicarSignature, infected.Signature);
@@ -85,9 +88,11 @@ public sealed class ClamAvScannerTests
         const int limit = 1024 * 1024;
         var scanner = Scanner(Address(transport), maxStreamBytes: limit);
 
-        var overUnseekable = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(new TrickleStream(new byte[limit + 1]), CancellationToken.None));
+        await using var over = Upload(null, limit + 1);
+        await using var atLimitUpload = Upload(null, limit);
+        var overUnseekable = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(over, CancellationToken.None));
         var overSeekable = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(new MemoryStream(new byte[limit + 1]), CancellationToken.None));
-        var atLimit = await scanner.ScanAsync(new TrickleStream(new byte[limit]), CancellationToken.None);
+        var atLimit = await scanner.ScanAsync(atLimitUpload, CancellationToken.None);
 
         Assert.Equal(ScanFailure.TooLarge, overUnseekable.Failure);
         Assert.Equal(ScanFailure.TooLarge, overSeekable.Failure);
@@ -102,7 +107,9 @@ public sealed class ClamAvScannerTests
         // The script's clamd takes 100M; this side would send 1 GiB, so clamd's own refusal is what ends the scan.
         var scanner = Scanner(Address(transport), maxStreamBytes: 1L << 30, chunkSize: 1024 * 1024);
 
-        var error = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(new TrickleStream(1L << 30), CancellationToken.None));
+        await using var upload = Upload(null, 1L << 30, piece: 64 * 1024);
+
+        var error = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(upload, CancellationToken.None));
 
         Assert.Equal(ScanFailure.TooLarge, error.Failure);
     }
@@ -136,7 +143,9 @@ public sealed class ClamAvScannerTests
         await using var silent = new SilentPeer();
         var scanner = Scanner(silent.Address, timeout: TimeSpan.FromMilliseconds(300));
 
-        var error = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(new TrickleStream(contentLength), CancellationToken.None));
+        await using var upload = Upload(null, contentLength, piece: 64 * 1024);
+
+        var error = await Assert.ThrowsAsync<ScannerUnavailableException>(() => scanner.ScanAsync(upload, CancellationToken.None));
 
         Assert.Equal(ScanFailure.TimedOut, error.Failure);
         Assert.False(await scanner.PingAsync(CancellationToken.None));
@@ -262,61 +271,30 @@ public sealed class ClamAvScannerTests
     }
 
     /// <summary>
-    /// Content that is not seekable and comes in reads of at most 1000 bytes, as from a network upload: the scanner must
-    /// gather full chunks itself. Given a length alone it makes that many bytes on the fly, never holding them.
+    /// Content as it comes from a network upload: not seekable, and in pieces (of <paramref name="piece"/> bytes) that the
+    /// scanner must gather into full chunks itself. Without <paramref name="content"/> it is <paramref name="length"/>
+    /// bytes made on the fly, never held; disposing the stream ends the writer wherever it is.
     /// </summary>
-    private sealed class TrickleStream : Stream
+    private static Stream Upload(byte[]? content, long length = 0, int piece = 1000)
     {
-        private readonly byte[]? content;
-        private readonly long length;
-        private long position;
-
-        public TrickleStream(byte[] content) => (this.content, length) = (content, content.Length);
-
-        public TrickleStream(long length) => this.length = length;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
+        _ = Task.Run(async () =>
         {
-            var n = (int)Math.Min(Math.Min(buffer.Length, 1000), length - position);
-            if (content is null)
+            var filler = new byte[piece];
+            filler.AsSpan().Fill((byte)'a');
+            length = content?.Length ?? length;
+            for (long at = 0; at < length; at += piece)
             {
-                buffer[..n].Fill((byte)'a');
-            }
-            else
-            {
-                content.AsSpan((int)position, n).CopyTo(buffer);
+                var n = (int)Math.Min(piece, length - at);
+                var flushed = await pipe.Writer.WriteAsync(content is null ? filler.AsMemory(0, n) : content.AsMemory((int)at, n));
+                if (flushed.IsCompleted)
+                {
+                    break;
+                }
             }
 
-            position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            await pipe.Writer.CompleteAsync();
+        });
+        return pipe.Reader.AsStream();
     }
 }

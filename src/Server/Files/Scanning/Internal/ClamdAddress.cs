@@ -55,7 +55,7 @@ internal sealed class ClamdAddress
             {
                 error = "it names no port (clamd has no default this side assumes)";
             }
-            else if (uri.AbsolutePath != "/" || address.EndsWith('/') || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            else if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
             {
                 error = "a tcp address is only host and port";
             }
@@ -87,7 +87,9 @@ internal sealed class ClamdAddress
     // Uri fills in no default port for an unknown scheme, but "tcp://host:" would still parse; the digits must be there.
     private static bool HasExplicitPort(string address)
     {
-        var authority = address[TcpPrefix.Length..].TrimEnd('/');
+        var authority = address[TcpPrefix.Length..];
+        var end = authority.IndexOfAny(['/', '?', '#']);
+        authority = end < 0 ? authority : authority[..end];
         var colon = authority.LastIndexOf(':');
         return colon >= 0 && colon < authority.Length - 1 && authority[(colon + 1)..].All(char.IsAsciiDigit);
     }
