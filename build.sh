@@ -16,7 +16,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load),
 # PostgreSQL 15 (every store test runs against it as well as SQLite).
-APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql)
+APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql poppler-utils tesseract-ocr tesseract-ocr-eng)
 
 install_apt() {
   local missing=() p
