@@ -16,8 +16,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load),
 # PostgreSQL 15 (every store test runs against it as well as SQLite), clamd for virus scanning (its
-# Debian service is never used: tests/scripts/clamd.sh runs one with local signatures).
-APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql clamav-daemon clamav)
+# Debian service is never used: tests/scripts/clamd.sh runs one with local signatures), poppler and tesseract
+# for text extraction and OCR.
+APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng)
 
 install_apt() {
   local missing=() p

@@ -15,10 +15,11 @@ namespace Atom.Server.Files.Processing.Internal;
 /// left as text, and JSON nested past the limit is refused as JSON, so it is read as plain text.</item>
 /// <item>HTML: after blanks, comments and an XML prolog, the text starts with <c>&lt;!doctype html</c> or <c>&lt;html</c>.
 /// Fragments without them are plain text: they are not rendered as pages anywhere.</item>
-/// <item>Markdown: a score of markers of at least 3: a heading on the first line counts 3, other headings, a code fence,
-/// an inline link or image, a table's separator row 2 each, list items 1 each (at most 2), a block quote, emphasis and
-/// inline code 1 each. So <c># Title</c> alone is Markdown, a note with two dashed items is not. A file of shell-style
-/// <c># comment</c> lines reads as Markdown too: the cost is a rendered preview, not a risk.</item>
+/// <item>Markdown: a score of markers of at least 3. Syntax that plain text does not use counts 3 alone: a heading on the
+/// first line, a code fence, an inline link or image <c>[text](target)</c>, a table's separator row. Other headings count 2,
+/// list items 1 each (at most 2), a block quote, emphasis and inline code 1 each. So <c># Title</c> alone is Markdown, a
+/// note with two dashed items is not. A file of shell-style <c># comment</c> lines reads as Markdown too: the cost is a
+/// rendered preview, not a risk.</item>
 /// <item>CSV: at least two records (quoted fields with embedded delimiters and line breaks honoured), each with the same
 /// number (two or more) of fields split by <c>,</c> or <c>;</c>. Tab-separated text stays plain text.</item>
 /// <item>Anything else that decodes is plain text, the empty file included.</item>
@@ -232,19 +233,19 @@ internal static class TextSniffer
             if (!fence && indent <= 3 && (content.StartsWith("```") || content.StartsWith("~~~")))
             {
                 fence = true;
-                score += 2;
+                score += 3;
             }
 
             if (!link && HasInlineLink(body))
             {
                 link = true;
-                score += 2;
+                score += 3;
             }
 
             if (!table && IsTableSeparator(content))
             {
                 table = true;
-                score += 2;
+                score += 3;
             }
 
             if (listItems < 2 && IsListItem(content))
