@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 
 namespace Atom.Server.Tests.Infrastructure;
@@ -35,52 +35,7 @@ public static class PostgresServer
             return configured;
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "atom-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var port = 20000 + Random.Shared.Next(20000);
-        var script = Path.Combine(RepositoryRoot(), "tests", "scripts", "postgres.sh");
-        // The script's watchdog stops the server when this process ends however it ends; ProcessExit below is the quick path.
-        var connectionString = Run(script, "start", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            Run(script, "stop", dir);
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the OS to clean: it is under the temp directory.
-            }
-        };
-        return connectionString;
-    }
-
-    private static string Run(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"postgres.sh {string.Join(' ', args)} failed: {error}");
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Atom.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Atom.sln not found above " + AppContext.BaseDirectory);
+        return ServerScript.Start("postgres.sh", port.ToString(CultureInfo.InvariantCulture));
     }
 }
