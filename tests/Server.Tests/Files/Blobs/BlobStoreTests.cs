@@ -71,8 +71,7 @@ public sealed class BlobStoreTests
     public async Task SameContentTwice_IsStoredOnce_AndTheSecondSourceFileIsRemoved(string kind)
     {
         await using var s = StoreUnderTest.Create(kind);
-        var content = StoreUnderTest.RandomBytes(10_000);
-        var sha256 = StoreUnderTest.Sha256Of(content);
+        var (content, sha256) = StoreUnderTest.RandomBlob(10_000);
 
         var first = await s.Store.PutAsync(new MemoryStream(content), None);
         var second = await s.Store.PutAsync(new MemoryStream(content), None);
@@ -219,8 +218,7 @@ public sealed class BlobStoreTests
     public async Task A20MegabyteBlob_RoundTrips_ThroughParts(string kind)
     {
         await using var s = StoreUnderTest.Create(kind, partSize: S3BlobOptions.MinimumPartSize);
-        var content = StoreUnderTest.RandomBytes(20_000_000);
-        var sha256 = StoreUnderTest.Sha256Of(content);
+        var (content, sha256) = StoreUnderTest.RandomBlob(20_000_000);
 
         var fromStream = await s.Store.PutAsync(new MemoryStream(content), None);
         Assert.Equal(new BlobInfo(sha256, content.Length), fromStream);
@@ -310,8 +308,7 @@ public sealed class BlobStoreTests
     public async Task ConcurrentPutsOfTheSameContent_AllSucceed_WithOneBlob(string kind)
     {
         await using var s = StoreUnderTest.Create(kind);
-        var content = StoreUnderTest.RandomBytes(200_000);
-        var sha256 = StoreUnderTest.Sha256Of(content);
+        var (content, sha256) = StoreUnderTest.RandomBlob(200_000);
         var sources = Enumerable.Range(0, 4).Select(_ => s.WriteSource(content)).ToList();
 
         var puts = await Task.WhenAll(

@@ -27,8 +27,7 @@ public sealed class LocalBlobStoreTests
     public async Task APutCutShortByACrash_NeverShowsAsABlob()
     {
         await using var s = StoreUnderTest.Create("local");
-        var content = StoreUnderTest.RandomBytes(100_000);
-        var sha256 = StoreUnderTest.Sha256Of(content);
+        var (content, sha256) = StoreUnderTest.RandomBlob(100_000);
         // What a crash mid-put leaves: part of the bytes in a temporary file, even one named after the blob.
         File.WriteAllBytes(Path.Combine(s.TempDirectory, sha256), content[..40_000]);
 
@@ -48,8 +47,7 @@ public sealed class LocalBlobStoreTests
     {
         // /dev/shm is a tmpfs, the blob directory is not: rename fails with EXDEV and the store copies.
         await using var s = StoreUnderTest.Create("local");
-        var content = StoreUnderTest.RandomBytes(3_000_000);
-        var sha256 = StoreUnderTest.Sha256Of(content);
+        var (content, sha256) = StoreUnderTest.RandomBlob(3_000_000);
         var good = Path.Combine("/dev/shm", "atom-blob-" + Guid.NewGuid().ToString("N"));
         var bad = good + "-bad";
         File.WriteAllBytes(good, content);

@@ -68,6 +68,13 @@ internal sealed class StoreUnderTest : IAsyncDisposable
         return bytes;
     }
 
+    /// <summary>Random bytes and their address.</summary>
+    public static (byte[] Bytes, string Sha256) RandomBlob(int length, int seed = 1)
+    {
+        var bytes = RandomBytes(length, seed);
+        return (bytes, Sha256Of(bytes));
+    }
+
     public static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>Replaces the store with a new instance over the same storage, as a server restart does.</summary>
