@@ -37,6 +37,18 @@ public static class TestScripts
         throw new InvalidOperationException("Atom.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// Starts a server with its script (<c>start DIR OWNER_PID</c>) in a fresh temporary directory, stopped when this
+    /// process exits (and by the script's watchdog however it ends); returns what the script printed (its address).
+    /// </summary>
+    public static string Start(string script)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"atom-{Path.GetFileNameWithoutExtension(script)}-{Guid.NewGuid().ToString("N")[..8]}");
+        var output = Run(script, "start", dir, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim();
+        StopOnExit(script, dir);
+        return output;
+    }
+
     /// <summary>Stops a server with its script and removes its directory when this process exits.</summary>
     public static void StopOnExit(string script, string dir) =>
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

@@ -31,9 +31,10 @@ public sealed class LocalBlobStore : IBlobStore
         if (File.Exists(PathOf(sha256)))
         {
             // Stored already: only the promise needs checking before the caller's copy goes.
-            BlobAddress.Verify(sha256, await HashingCopy.HashFileAsync(path, cancellationToken));
+            var existing = await HashingCopy.HashFileAsync(path, cancellationToken);
+            BlobAddress.Verify(sha256, existing);
             File.Delete(path);
-            return await GetInfoAsync(sha256, cancellationToken) ?? throw new BlobNotFoundException(sha256);
+            return existing;
         }
 
         // Into .tmp first, so that what is verified is a file only this store can still change.

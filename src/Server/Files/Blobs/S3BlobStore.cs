@@ -40,11 +40,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     {
         BlobAddress.Validate(sha256);
         await EnsureBucketAsync(cancellationToken);
-        var info = await HeadAsync(sha256, cancellationToken);
-        if (info is not null)
+        BlobInfo info;
+        if (await HeadAsync(sha256, cancellationToken) is not null)
         {
-            // Stored already: only the promise needs checking before the caller's copy goes.
-            BlobAddress.Verify(sha256, await HashingCopy.HashFileAsync(path, cancellationToken));
+            // Stored already: only the promise needs checking before the caller's copy goes. The length is the file's, not the
+            // HEAD's: s3rver shows an object while a concurrent PUT is still writing it, with a length of 0.
+            info = await HashingCopy.HashFileAsync(path, cancellationToken);
+            BlobAddress.Verify(sha256, info);
         }
         else
         {
@@ -85,7 +87,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                     spooledInfo = await HashingCopy.CopyAsync(content, file, cancellationToken, buffer.AsMemory(0, filled));
                 }
 
-                return await HeadAsync(spooledInfo.Sha256, cancellationToken) ?? await UploadFileAsync(spooled, spooledInfo.Sha256, cancellationToken);
+                return await HeadAsync(spooledInfo.Sha256, cancellationToken) is null ? await UploadFileAsync(spooled, spooledInfo.Sha256, cancellationToken) : spooledInfo;
             }
             finally
             {
