@@ -43,6 +43,22 @@ public sealed partial class FileProcessor(
             return; // deleted before it was processed
         }
 
+        try
+        {
+            await ProcessAsync(file, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (JobRetryLaterException or OperationCanceledException) && lease.Job.Attempts >= lease.Job.MaxAttempts)
+        {
+            // The job is about to be given up: say so on the file rather than leave it "processing" for ever.
+            await RecordAsync(file, new ProcessingOutcome(FileStatus.Failed, $"Processing gave up after {lease.Job.Attempts} attempts: {ex.Message}"), cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task ProcessAsync(FileRecord file, CancellationToken cancellationToken)
+    {
+        var tenantId = file.TenantId;
+        var fileId = file.Id;
         await using var content = await blobs.OpenFileAsync(file.Sha256, cancellationToken);
 
         // 1. Type, from the bytes.
