@@ -171,16 +171,9 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
 
     internal static async Task<FileRecord?> ReadAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId, bool withText)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<FileRow>($"SELECT {Columns} FROM files WHERE tenant_id = @tenantId AND id = @fileId", new { tenantId, fileId }, transaction);
-        if (row is null)
-        {
-            return null;
-        }
-
-        var text = withText
-            ? await connection.ExecuteScalarAsync<string>("SELECT text FROM files WHERE tenant_id = @tenantId AND id = @fileId", new { tenantId, fileId }, transaction)
-            : null;
-        return row.ToRecord(text);
+        var row = await connection.QuerySingleOrDefaultAsync<FileRow>(
+            $"SELECT {Columns}{(withText ? ", text AS Text" : string.Empty)} FROM files WHERE tenant_id = @tenantId AND id = @fileId", new { tenantId, fileId }, transaction);
+        return row?.ToRecord(row.Text);
     }
 
     internal static string StateName(FileStatus state) => state switch
@@ -255,6 +248,8 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
         public string Metadata { get; init; } = "{}";
 
         public long TextLength { get; init; }
+
+        public string? Text { get; init; }
 
         public bool TextTruncated { get; init; }
 

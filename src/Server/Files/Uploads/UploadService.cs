@@ -123,7 +123,7 @@ public sealed class UploadService(
             }
         }
 
-        var gate = _uploadLocks.GetOrAdd(upload.TenantId + "/" + upload.Id, static _ => new SemaphoreSlim(1, 1));
+        var gate = _uploadLocks.GetOrAdd(LockKey(upload), static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -230,7 +230,7 @@ public sealed class UploadService(
             // a blob nobody refers to, which the next release of that content removes.
             await blobs.PutFileAsync(path, sha256, cancellationToken);
         }, cancellationToken) ?? throw Expired(upload.Id);
-        _uploadLocks.TryRemove(upload.TenantId + "/" + upload.Id, out _);
+        _uploadLocks.TryRemove(LockKey(upload), out _);
         return fileId;
     }
 
@@ -243,7 +243,7 @@ public sealed class UploadService(
         ArgumentNullException.ThrowIfNull(upload);
         await uploads.EndAsync(upload.TenantId, upload.Id, UploadStatus.Cancelled, cancellationToken);
         staging.Delete(upload.TenantId, upload.Id);
-        _uploadLocks.TryRemove(upload.TenantId + "/" + upload.Id, out _);
+        _uploadLocks.TryRemove(LockKey(upload), out _);
     }
 
     private void EnsureOpen(UploadSession upload)
@@ -258,6 +258,8 @@ public sealed class UploadService(
 
     private static RpcException Expired(string uploadId) =>
         new(StatusCode.FailedPrecondition, $"Upload {uploadId} was cancelled or expired, and its bytes are gone: start a new upload.", AtomErrors.Info(ErrorReason.UploadExpired, ("upload_id", uploadId)));
+
+    private static string LockKey(UploadSession upload) => upload.TenantId + "/" + upload.Id;
 
     private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
