@@ -3,6 +3,7 @@ using System.Text.Json;
 using Atom.Server.Storage;
 using Dapper;
 using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Identity;
 

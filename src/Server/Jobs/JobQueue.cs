@@ -4,6 +4,7 @@ using Atom.Server.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
 using static Atom.Server.Jobs.Internal.JobRow;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Jobs;
 
@@ -80,7 +81,7 @@ public sealed class JobQueue
                 "VALUES (@id, @tenantId, @kind, @subject, @payload, 'queued', 0, @maxAttempts, @now, @now, @now) " +
                 "ON CONFLICT (tenant_id, kind, subject) WHERE state IN ('queued', 'running') DO NOTHING " +
                 $"RETURNING {Columns}",
-                new { id = Guid.CreateVersion7().ToString("N"), tenantId, kind, subject, payload, maxAttempts = _options.MaxAttempts, now },
+                new { id = NewId(), tenantId, kind, subject, payload, maxAttempts = _options.MaxAttempts, now },
                 transaction,
                 cancellationToken: cancellationToken));
             if (inserted is not null)
@@ -141,7 +142,7 @@ public sealed class JobQueue
         {
             kinds = kinds.ToArray(),
             workerId,
-            leaseId = Guid.CreateVersion7().ToString("N"),
+            leaseId = NewId(),
             now = Ms(now),
             expires = Ms(now + _options.LeaseDuration),
             lost = "The lease expired on the last attempt: the worker stopped or hung.",
@@ -151,7 +152,7 @@ public sealed class JobQueue
         // claimers hold (SKIP LOCKED); SQLite's write transaction already admits one claimer at a time.
         return _database.AsPlatformAsync<JobLease?>(async (c, t) =>
         {
-            var skipLocked = JobSql.SkipLocked(c);
+            var skipLocked = SkipLocked(c);
             await c.ExecuteAsync(new CommandDefinition(
                 $"UPDATE jobs SET state = 'dead', {ClearLease}, last_error = @lost, updated_at = @now, completed_at = @now " +
                 "WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at <= @now AND attempts >= max_attempts" + skipLocked + ")",
@@ -160,7 +161,7 @@ public sealed class JobQueue
                 cancellationToken: cancellationToken));
             var row = await c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
                 "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_id = @leaseId, lease_owner = @workerId, lease_expires_at = @expires, updated_at = @now " +
-                $"WHERE id = (SELECT id FROM jobs WHERE {JobSql.InList(c, "kind", "@kinds")} " +
+                $"WHERE id = (SELECT id FROM jobs WHERE {InList(c, "kind", "@kinds")} " +
                 "AND ((state = 'queued' AND run_after <= @now) OR (state = 'running' AND lease_expires_at <= @now)) " +
                 $"ORDER BY run_after, id LIMIT 1{skipLocked}) " +
                 $"RETURNING {Columns}",
@@ -314,8 +315,8 @@ public sealed class JobQueue
         _database.AsPlatformAsync(async (c, t) =>
         {
             var (queued, leased) = await c.QuerySingleAsync<(long?, long?)>(new CommandDefinition(
-                $"SELECT (SELECT min(run_after) FROM jobs WHERE state = 'queued' AND {JobSql.InList(c, "kind", "@kinds")}), " +
-                $"(SELECT min(lease_expires_at) FROM jobs WHERE state = 'running' AND {JobSql.InList(c, "kind", "@kinds")})",
+                $"SELECT (SELECT min(run_after) FROM jobs WHERE state = 'queued' AND {InList(c, "kind", "@kinds")}), " +
+                $"(SELECT min(lease_expires_at) FROM jobs WHERE state = 'running' AND {InList(c, "kind", "@kinds")})",
                 new { kinds = kinds.ToArray() },
                 t,
                 cancellationToken: cancellationToken));

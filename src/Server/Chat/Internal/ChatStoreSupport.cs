@@ -8,7 +8,7 @@ namespace Atom.Server.Chat.Internal;
 /// <summary>
 /// How chat values are written in the store: roles, visibilities and event kinds as lower-case words (readable in
 /// SQL, stable when the contract's enum numbers are not), lists as JSON text. Everything else
-/// (ids, times, constraint errors) comes from the identity stores' <see cref="Identity.Internal.StoreSupport"/>.
+/// (ids, times, constraint errors) comes from <see cref="Storage.Internal.StoreConventions"/>.
 /// </summary>
 internal static class ChatStoreSupport
 {

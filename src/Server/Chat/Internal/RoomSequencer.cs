@@ -3,6 +3,7 @@ using Dapper;
 using Npgsql;
 using static Atom.Server.Chat.Internal.ChatStoreSupport;
 using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 using RoomEventKind = Atom.V1.RoomEvent.KindOneofCase;
 
 namespace Atom.Server.Chat.Internal;

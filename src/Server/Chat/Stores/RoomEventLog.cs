@@ -1,7 +1,7 @@
 using Atom.Server.Storage;
 using Dapper;
 using static Atom.Server.Chat.Internal.ChatStoreSupport;
-using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Chat.Stores;
 

@@ -7,6 +7,7 @@ using Atom.V1;
 using Dapper;
 using static Atom.Server.Chat.Internal.ChatStoreSupport;
 using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 using RoomEventKind = Atom.V1.RoomEvent.KindOneofCase;
 
 namespace Atom.Server.Chat.Stores;

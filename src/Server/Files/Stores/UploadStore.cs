@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Atom.Server.Storage;
 using Dapper;
-using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Files.Stores;
 
@@ -27,9 +27,23 @@ public sealed class UploadStore(AtomDatabase database, TimeProvider time)
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The upload.</returns>
     /// <exception cref="QuotaExceededException">The upload does not fit the quota.</exception>
-    public Task<UploadSession> BeginAsync(UploadSession upload, long quotaBytes, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    public async Task<UploadSession> BeginAsync(UploadSession upload, long quotaBytes, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(upload);
+        try
+        {
+            return await InsertAsync(upload, quotaBytes, lifetime, cancellationToken);
+        }
+        catch (DbException e) when (IsUniqueViolation(e) && upload.RequestId.Length > 0)
+        {
+            // The same request, retried while the first was still inserting: both answer with the upload the first began.
+            return await database.InTenantAsync(upload.TenantId, (c, t) => ReadByRequestAsync(c, t, upload.TenantId, upload.OwnerId, upload.RequestId), cancellationToken)
+                ?? throw new InvalidOperationException($"Upload request {upload.RequestId} collided with one that is gone.", e);
+        }
+    }
+
+    private Task<UploadSession> InsertAsync(UploadSession upload, long quotaBytes, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         return database.InTenantAsync(upload.TenantId, async (c, t) =>
         {

@@ -9,7 +9,7 @@ using Atom.Google.Rpc;
 using Atom.Sdk;
 using Atom.V1;
 using Microsoft.Extensions.Options;
-using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Files.Uploads;
 

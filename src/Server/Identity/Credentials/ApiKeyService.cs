@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Atom.Server.Identity.Stores;
 using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Identity.Credentials;
 

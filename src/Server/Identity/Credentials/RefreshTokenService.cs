@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Atom.Server.Identity.Stores;
 using Microsoft.Extensions.Options;
 using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Identity.Credentials;
 

@@ -1,6 +1,6 @@
 using Atom.Server.Storage;
 using Dapper;
-using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Identity.Credentials;
 

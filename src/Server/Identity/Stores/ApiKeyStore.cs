@@ -2,6 +2,7 @@ using System.Data.Common;
 using Atom.Server.Storage;
 using Dapper;
 using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Identity.Stores;
 

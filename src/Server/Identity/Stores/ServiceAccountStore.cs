@@ -3,7 +3,7 @@ using System.Data.Common;
 using Atom.Server.Storage;
 using Atom.V1;
 using Dapper;
-using static Atom.Server.Identity.Internal.StoreSupport;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Identity.Stores;
 

@@ -1,5 +1,4 @@
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using static Atom.Server.Storage.Internal.StoreConventions;
 
 namespace Atom.Server.Jobs.Internal;
 
@@ -68,33 +67,4 @@ internal sealed class JobRow
         _ => throw new InvalidOperationException($"The jobs table holds an unknown state '{name}'."),
     };
 
-    public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-}
-
-/// <summary>The SQL that differs between the engines, for the queue's few statements that need it.</summary>
-internal static class JobSql
-{
-    /// <summary>
-    /// "column is one of the list": Dapper expands <c>IN @list</c> for SQLite, but hands Npgsql a real array, which
-    /// PostgreSQL compares with <c>= ANY(...)</c>.
-    /// </summary>
-    public static string InList(System.Data.Common.DbConnection connection, string column, string parameter) =>
-        connection is NpgsqlConnection ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
-
-    /// <summary>
-    /// Locks the rows a claim's subquery picks, passing over rows another claimer has locked (PostgreSQL). SQLite
-    /// needs nothing: its write transactions run one at a time.
-    /// </summary>
-    public static string SkipLocked(System.Data.Common.DbConnection connection) =>
-        connection is NpgsqlConnection ? " FOR UPDATE SKIP LOCKED" : string.Empty;
-
-    /// <summary>Whether the exception is a unique-constraint violation of either engine.</summary>
-    public static bool IsUniqueViolation(Exception exception) => exception switch
-    {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        _ => false,
-    };
 }

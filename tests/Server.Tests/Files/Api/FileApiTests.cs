@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
 using Atom.Google.Rpc;
 using Atom.Sdk;
@@ -8,6 +7,7 @@ using Atom.Server.Tests.Identity.Api;
 using Atom.Server.Tests.Infrastructure;
 using Atom.V1;
 using Google.Protobuf;
+using static Atom.Server.Tests.Files.Api.FileCalls;
 
 namespace Atom.Server.Tests.Files.Api;
 
@@ -240,48 +240,6 @@ public sealed class FileApiTests(FilesServer fixture) : IClassFixture<FilesServe
     }
 
     private FileServiceClient Files(Person person) => new(fixture.Server.Channel(person.Token));
-
-    private static async Task<UploadResponse> UploadStreamAsync(FileServiceClient files, string name, string type, byte[] data, int chunk, string roomId = "")
-    {
-        using var call = files.Upload();
-        await call.RequestStream.WriteAsync(new UploadRequest { Metadata = new UploadMetadata { Name = name, DeclaredType = type, Size = data.Length, Sha256 = Sha(data), RoomId = roomId } });
-        for (var offset = 0; offset < data.Length; offset += chunk)
-        {
-            var bytes = data.AsSpan(offset, Math.Min(chunk, data.Length - offset));
-            await call.RequestStream.WriteAsync(new UploadRequest { Chunk = new FileChunk { Offset = offset, Data = ByteString.CopyFrom(bytes), Sha256 = Sha(bytes.ToArray()) } });
-        }
-
-        await call.RequestStream.CompleteAsync();
-        return await call.ResponseAsync;
-    }
-
-    private static async Task ChunkAsync(FileServiceClient files, string uploadId, byte[] data, int offset, int length) =>
-        await files.UploadChunkAsync(new UploadChunkRequest { UploadId = uploadId, Chunk = new FileChunk { Offset = offset, Data = ByteString.CopyFrom(data, offset, length), Sha256 = Sha(data.AsSpan(offset, length).ToArray()) } });
-
-    private static async Task<StoredFile> WaitAsync(FileServiceClient files, string fileId)
-    {
-        StoredFile? last = null;
-        await foreach (var step in files.WatchFile(new WatchFileRequest { FileId = fileId }, new CallOptions { Deadline = DateTime.UtcNow.AddSeconds(60) }).ResponseStream.ReadAllAsync())
-        {
-            last = step.File;
-        }
-
-        return last ?? throw new Xunit.Sdk.XunitException("WatchFile sent nothing");
-    }
-
-    private static async Task<byte[]> DownloadAsync(FileServiceClient files, string fileId, long offset = 0, long length = 0)
-    {
-        var bytes = new MemoryStream();
-        await foreach (var piece in files.Download(new DownloadRequest { FileId = fileId, Offset = offset, Length = length }).ResponseStream.ReadAllAsync())
-        {
-            Assert.Equal(offset + bytes.Length, piece.Offset);
-            piece.Data.WriteTo(bytes);
-        }
-
-        return bytes.ToArray();
-    }
-
-    private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     private static ErrorInfo Info(RpcException error) => error.GetDetail<ErrorInfo>()!;
 
