@@ -14,11 +14,12 @@ log() { if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf 
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages the tests use: real gRPC peers (python3-grpcio), a load generator (h2load),
-# PostgreSQL 15 (every store test runs against it as well as SQLite), clamd for virus scanning (its
-# Debian service is never used: tests/scripts/clamd.sh runs one with local signatures), poppler and tesseract
-# for text extraction and OCR.
-APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng)
+# Debian packages the server uses at run time: clamd for virus scanning (its Debian service is never used:
+# tests/scripts/clamd.sh runs one of our own), poppler and tesseract for text extraction and OCR.
+RUN_APT_PACKAGES=(clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng)
+# And those only the tests use: real gRPC peers (python3-grpcio), a load generator (h2load), PostgreSQL 15 (every
+# store test runs against it as well as SQLite).
+TEST_APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql)
 
 install_apt() {
   local missing=() p
@@ -50,11 +51,30 @@ build() {
   dotnet build "$ROOT/Atom.sln" -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
 }
 
+# A clamd of our own for `run`, unless the caller configured a scanner: without one no uploaded file is ever served.
+# It uses ClamAV's signatures when freshclam has put them in /var/lib/clamav, else the local test set (EICAR only).
+# It stops when the server does (clamd.sh watches this shell's pid, which the server keeps through exec).
+RUN_ARGS=()
+start_run_clamd() {
+  local a
+  for a in "$@"; do case $a in --Atom:Scanner:*|--Atom__Scanner__*) return 0 ;; esac; done
+  if [ -n "${Atom__Scanner__Address:-}${Atom__Scanner__Provider:-}" ]; then return 0; fi
+  local db= dir address
+  if compgen -G '/var/lib/clamav/*.c[vl]d' >/dev/null; then db=/var/lib/clamav; fi
+  dir=$(mktemp -d /tmp/atom-clamd.XXXXXX)
+  address=$(CLAMD_DATABASE=$db "$ROOT/tests/scripts/clamd.sh" start "$dir" $$ | head -1) || { log "clamd did not start: uploaded files will wait in PENDING_SCAN"; return 0; }
+  if [ -n "$db" ]; then log "clamd: $address with ClamAV's signatures ($db)"
+  else log "clamd: $address with local test signatures only (EICAR); run freshclam for ClamAV's"; fi
+  RUN_ARGS+=("--Atom:Scanner:Address=$address")
+}
+
 cmd_run() {
+  install_apt "${RUN_APT_PACKAGES[@]}"
   build
+  start_run_clamd "$@"
   local dll=$ROOT/src/Server/bin/$CONFIGURATION/net10.0/Atom.Server.dll
   log "starting Atom (Ctrl+C stops it)"
-  exec dotnet "$dll" "$@"
+  exec dotnet "$dll" "${RUN_ARGS[@]}" "$@"
 }
 
 # ---------------------------------------------------------------- test
@@ -182,7 +202,7 @@ PY
 
 cmd_test() {
   mkdir -p "$RESULTS"
-  install_apt "${APT_PACKAGES[@]}"
+  install_apt "${RUN_APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
   install_npm
   build
   start_postgres

@@ -1,7 +1,13 @@
 using Atom.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 await using var server = AtomServer.Create(args);
 await server.StartAsync();
+
+// Transports are the lines above; the rest are what an operator checks first: where data goes, and what is switched off.
+var components = server.Services.GetRequiredService<ComponentCatalog>().Components
+    .Where(c => !c.Name.StartsWith("transport.", StringComparison.Ordinal) && c.Name is not ("health" or "reflection"))
+    .Select(c => $"  {c.Name,-28}{(c.Enabled ? c.Provider : "off")}  {c.Detail}");
 Console.WriteLine($"""
 
     Atom is running.
@@ -9,6 +15,7 @@ Console.WriteLine($"""
       gRPC-Web and REST (HTTP/1.1) {server.HttpAddress}
       try                         curl {server.HttpAddress}v1/server/info
       OpenAPI                     {server.HttpAddress}openapi.json
+    {string.Join(Environment.NewLine, components)}
     Press Ctrl+C to stop.
     """);
 await server.WaitForShutdownAsync();

@@ -5,6 +5,7 @@
 #   clamd.sh start DIR OWNER_PID    the same, and stop it and remove DIR once process OWNER_PID is gone
 #   clamd.sh stop DIR               stop it (DIR can then be removed)
 # freshclam is never run (nothing can be downloaded here); the Debian clamav-daemon service is not used.
+# CLAMD_DATABASE=DIR uses the signatures in DIR (e.g. /var/lib/clamav, filled by freshclam) instead of the local set.
 # StreamMaxLength is 100M and MaxFileSize matches it, so nothing clamd accepts goes unscanned.
 set -euo pipefail
 CLAMD=/usr/sbin/clamd
@@ -37,7 +38,7 @@ TCPSocket $port
 TCPAddr 127.0.0.1
 Foreground yes
 User $(id -un)
-DatabaseDirectory $dir/db
+DatabaseDirectory ${CLAMD_DATABASE:-$dir/db}
 TemporaryDirectory $dir/tmp
 LogFile $dir/clamd.log
 StreamMaxLength 100M

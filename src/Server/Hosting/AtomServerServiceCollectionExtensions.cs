@@ -45,7 +45,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddAtomChat(configuration);
         services.AddAtomJobs(configuration);
         services.AddSingleton<IRoomAccess, ChatRoomAccess>();
-        services.AddAtomFiles(configuration, options.DataDir);
+        services.AddAtomFiles(configuration, catalog, options.DataDir);
 
         services.AddAtomService<ServerInfoService>();
 

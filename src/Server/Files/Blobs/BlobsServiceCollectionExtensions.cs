@@ -1,4 +1,5 @@
 using Atom.Server.Files.Blobs.Internal;
+using Atom.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,12 +15,18 @@ public static class BlobsServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
     /// <param name="dataDir">The data directory; the default blob directory is <c>&lt;dataDir&gt;/blobs</c>.</param>
+    /// <param name="catalog">The component catalog, to report where blobs live in GetServerInfo; null for none.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection AddAtomBlobs(this IServiceCollection services, IConfiguration configuration, string dataDir)
+    public static IServiceCollection AddAtomBlobs(this IServiceCollection services, IConfiguration configuration, string dataDir, ComponentCatalog? catalog = null)
     {
         var options = configuration.GetSection(BlobOptions.Section).Get<BlobOptions>() ?? new BlobOptions();
         var create = Factory(options, dataDir);
         services.AddSingleton(_ => create());
+
+        // Where, never with what credentials.
+        catalog?.Add(options.Provider.Equals("s3", StringComparison.OrdinalIgnoreCase)
+            ? new ComponentInfo("blobs", "s3", true, $"{options.S3.ServiceUrl ?? "aws"} bucket {options.S3.Bucket}{(options.S3.Prefix.Length > 0 ? " prefix " + options.S3.Prefix : string.Empty)}")
+            : new ComponentInfo("blobs", "local", true, Path.GetFullPath(options.Directory ?? Path.Combine(dataDir, "blobs"))));
         return services;
     }
 

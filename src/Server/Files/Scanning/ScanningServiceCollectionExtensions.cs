@@ -1,4 +1,5 @@
 using Atom.Server.Files.Scanning.Internal;
+using Atom.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,10 @@ public static class ScanningServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
+    /// <param name="catalog">The component catalog, to report the scanner (or its absence) in GetServerInfo; null for none.</param>
     /// <returns>The services.</returns>
     /// <exception cref="OptionsValidationException">A setting under <c>Atom:Scanner</c> cannot work.</exception>
-    public static IServiceCollection AddAtomScanning(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAtomScanning(this IServiceCollection services, IConfiguration configuration, ComponentCatalog? catalog = null)
     {
         var section = configuration.GetSection(ScannerOptions.Section);
         var options = section.Get<ScannerOptions>() ?? new ScannerOptions();
@@ -28,17 +30,25 @@ public static class ScanningServiceCollectionExtensions
         }
 
         services.Configure<ScannerOptions>(section);
+        string? disabled = null;
         if (ScannerOptionsValidation.Provider(options) == ScannerOptions.None)
         {
-            services.AddSingleton<IVirusScanner>(new DisabledScanner($"no scanner configured ({ScannerOptions.Section}:{nameof(ScannerOptions.Provider)}={ScannerOptions.None})"));
+            disabled = $"no scanner configured ({ScannerOptions.Section}:{nameof(ScannerOptions.Provider)}={ScannerOptions.None})";
         }
         else if (string.IsNullOrWhiteSpace(options.Address))
         {
-            services.AddSingleton<IVirusScanner>(new DisabledScanner($"no scanner configured ({ScannerOptions.Section}:{nameof(ScannerOptions.Address)} is not set)"));
+            disabled = $"no scanner configured ({ScannerOptions.Section}:{nameof(ScannerOptions.Address)} is not set)";
+        }
+
+        if (disabled is null)
+        {
+            services.AddSingleton<IVirusScanner, ClamAvScanner>();
+            catalog?.Add(new ComponentInfo("scanner", ScannerOptions.ClamAv, true, options.Address!));
         }
         else
         {
-            services.AddSingleton<IVirusScanner, ClamAvScanner>();
+            services.AddSingleton<IVirusScanner>(new DisabledScanner(disabled));
+            catalog?.Add(new ComponentInfo("scanner", ScannerOptions.None, false, disabled + ": uploaded files wait in PENDING_SCAN and are never served"));
         }
 
         return services;

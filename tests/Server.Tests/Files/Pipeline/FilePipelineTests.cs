@@ -41,6 +41,12 @@ public sealed class FilePipelineTests
         var stored = Assert.Single(objects);
         Assert.Contains(Sha(Text), stored.Key, StringComparison.Ordinal);
         Assert.Equal(Text.Length, stored.Size);
+
+        // GetServerInfo says where the blobs are, and never with what key.
+        var blobs = Assert.Single((await new ServerServiceClient(server.Channel(TestServer.AdminToken)).GetServerInfoAsync(new GetServerInfoRequest())).Components, c => c.Name == "blobs");
+        Assert.Equal(("s3", true), (blobs.Provider, blobs.Enabled));
+        Assert.Contains(bucket.Bucket!, blobs.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(bucket.SecretKey!, blobs.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
