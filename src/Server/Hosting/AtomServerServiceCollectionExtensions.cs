@@ -45,6 +45,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddAtomChat(configuration);
         services.AddAtomJobs(configuration);
         services.AddSingleton<IRoomAccess, ChatRoomAccess>();
+        services.AddSingleton<IMessageAttachments, RoomFileAttachments>();
         services.AddAtomFiles(configuration, catalog, options.DataDir);
 
         services.AddAtomService<ServerInfoService>();

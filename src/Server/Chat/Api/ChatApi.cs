@@ -25,6 +25,7 @@ namespace Atom.Server.Chat.Api;
 /// <param name="presence">Who is online where.</param>
 /// <param name="source">Stored events, for catch-up.</param>
 /// <param name="limiter">Send rate limits.</param>
+/// <param name="attachments">Which files a message may attach: those shared in its room.</param>
 /// <param name="options">Message limits.</param>
 /// <param name="streamOptions">Live delivery limits.</param>
 /// <param name="time">The clock.</param>
@@ -37,6 +38,7 @@ internal sealed class ChatApi(
     PresenceTracker presence,
     IRoomEventSource source,
     SendRateLimiter limiter,
+    IMessageAttachments attachments,
     IOptions<ChatOptions> options,
     ChatStreamOptions streamOptions,
     TimeProvider time,
@@ -472,6 +474,7 @@ internal sealed class ChatApi(
             }
         }
 
+        var attached = await AttachmentsAsync(caller, room.Id, request.Attachments, prefix, cancellationToken);
         var mentions = request.MentionIds.Distinct(StringComparer.Ordinal).ToList();
         if (mentions.Count > MaxMentions)
         {
@@ -500,10 +503,37 @@ internal sealed class ChatApi(
 
         limiter.Take(caller.TenantId, caller.PrincipalId);
         var change = await messages.PostAsync(caller.TenantId, room.Id,
-            new NewMessage(caller.PrincipalId, text, [.. request.Attachments.Select(a => new Attachment(a.FileId, a.Name))], mentions, replyTo, requestId),
+            new NewMessage(caller.PrincipalId, text, attached, mentions, replyTo, requestId),
             RoomEvents.MessagePosted, cancellationToken) ?? throw RpcErrors.NotFound("room", room.Id);
         fanout.PublishStored(caller.TenantId, change.Event);
         return change.Value.ToProto();
+    }
+
+    /// <summary>
+    /// The attachments as stored: each must be a file shared in the room, so that everyone who can read the message can
+    /// open what it attaches; a name left empty is the file's own.
+    /// </summary>
+    private async Task<List<Attachment>> AttachmentsAsync(Caller caller, string roomId, global::Google.Protobuf.Collections.RepeatedField<V1.Attachment> requested, string prefix, CancellationToken cancellationToken)
+    {
+        if (requested.Count == 0)
+        {
+            return [];
+        }
+
+        var found = await attachments.FindInRoomAsync(caller.TenantId, roomId, [.. requested.Select(a => a.FileId).Distinct(StringComparer.Ordinal)], cancellationToken);
+        var result = new List<Attachment>(requested.Count);
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var attachment = requested[i];
+            if (!found.TryGetValue(attachment.FileId, out var name))
+            {
+                throw AtomErrors.InvalidField($"{prefix}attachments[{i}].file_id", $"'{attachment.FileId}' is not a file shared in this room: upload it to the room first.");
+            }
+
+            result.Add(new Attachment(attachment.FileId, attachment.Name.Length > 0 ? attachment.Name : name));
+        }
+
+        return result;
     }
 
     private async Task<Message> EditAsync(Caller caller, EditMessageRequest request, CancellationToken cancellationToken)

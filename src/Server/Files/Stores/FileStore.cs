@@ -83,6 +83,22 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
         }, cancellationToken);
     }
 
+    /// <summary>Gets those of <paramref name="fileIds"/> that are shared in a room, in one query.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="roomId">The room.</param>
+    /// <param name="fileIds">The files.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The files found there, in no particular order.</returns>
+    public Task<IReadOnlyList<FileRecord>> ListInRoomAsync(string tenantId, string roomId, IReadOnlyCollection<string> fileIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fileIds);
+        return fileIds.Count == 0
+            ? Task.FromResult<IReadOnlyList<FileRecord>>([])
+            : database.InTenantAsync<IReadOnlyList<FileRecord>>(tenantId, async (c, t) => (await c.QueryAsync<FileRow>(
+                $"SELECT {Columns} FROM files WHERE tenant_id = @tenantId AND room_id = @roomId AND {InList(c, "id", "@ids")}",
+                new { tenantId, roomId, ids = fileIds.ToArray() }, t)).Select(r => r.ToRecord(null)).ToList(), cancellationToken);
+    }
+
     /// <summary>Renames or moves a file.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="fileId">The file.</param>

@@ -239,6 +239,39 @@ public sealed class FileApiTests(FilesServer fixture) : IClassFixture<FilesServe
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => jo.GetFileAsync(new GetFileRequest { FileId = shared.Id }).ResponseAsync)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_message_attaches_only_files_shared_in_its_room_and_its_readers_can_open_them()
+    {
+        var team = await fixture.TeamAsync("lu", "max");
+        var lu = Files(team["lu"]);
+        var room = (await team["lu"].Rooms.CreateRoomAsync(new CreateRoomRequest { Name = "plans", MemberIds = { team["max"].Id } })).Room;
+        var other = (await team["lu"].Rooms.CreateRoomAsync(new CreateRoomRequest { Name = "elsewhere" })).Room;
+        var shared = (await UploadStreamAsync(lu, "plan.txt", "text/plain", Text, 65536, room.Id)).File;
+        var personal = (await UploadStreamAsync(lu, "diary.txt", "text/plain", Text, 65536)).File;
+        var elsewhere = (await UploadStreamAsync(lu, "other.txt", "text/plain", Text, 65536, other.Id)).File;
+        var chat = new ChatServiceClient(fixture.Server.Channel(team["lu"].Token));
+
+        var sent = (await chat.SendMessageAsync(new SendMessageRequest { RoomId = room.Id, Attachments = { new Attachment { FileId = shared.Id } } })).Message;
+        Assert.Equal(("plan.txt", shared.Id), (Assert.Single(sent.Attachments).Name, sent.Attachments[0].FileId));
+
+        foreach (var refused in new[] { personal.Id, elsewhere.Id, "0199a0a0a0a0a0a0a0a0a0a0a0a0a0a0" })
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(() => chat.SendMessageAsync(new SendMessageRequest
+            {
+                RoomId = room.Id,
+                Text = "see attached",
+                Attachments = { new Attachment { FileId = shared.Id, Name = "ok.txt" }, new Attachment { FileId = refused } },
+            }).ResponseAsync);
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Equal("attachments[1].file_id", Assert.Single(Bad(error).FieldViolations).Field);
+        }
+
+        Assert.Single((await chat.ListMessagesAsync(new ListMessagesRequest { RoomId = room.Id })).Messages, m => m.Attachments.Count > 0);
+        var max = Files(team["max"]);
+        Assert.Equal(FileState.Ready, (await WaitAsync(max, sent.Attachments[0].FileId)).State);
+        Assert.Equal(Text, await DownloadAsync(max, sent.Attachments[0].FileId));
+    }
+
     private FileServiceClient Files(Person person) => new(fixture.Server.Channel(person.Token));
 
     private static ErrorInfo Info(RpcException error) => error.GetDetail<ErrorInfo>()!;
