@@ -47,7 +47,9 @@ internal static class UploadCommand
             using var connection = context.Connect();
             var roomId = result.GetValue(room) is { } named ? (await RoomLookup.GetAsync(context, connection, named).ConfigureAwait(false)).Id : string.Empty;
             var target = new UploadTarget(roomId, result.GetValue(folder)?.Trim() ?? string.Empty, result.GetValue(type)?.Trim() ?? string.Empty);
-            var upload = new FileUpload(context, connection, UploadJournal.FromEnvironment());
+            var journal = UploadJournal.FromEnvironment();
+            journal.Prune(DateTimeOffset.UtcNow);
+            var upload = new FileUpload(context, connection, journal);
             var watch = result.GetValue(noWait) ? null : new ProcessingWatch(context, connection);
             var exitCode = ExitCodes.Success;
             foreach (var (given, path) in files)

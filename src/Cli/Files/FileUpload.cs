@@ -61,6 +61,27 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
 
         var key = new UploadKey(ProfileStore.NormalizeServer(context.Settings.Server), path, size, sha256, target.RoomId, target.Folder, target.DeclaredType);
         _keys[path] = key;
+        try
+        {
+            return await TransferAsync(key, name).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!CanResume(e))
+        {
+            // The server refused the file (or cancelled the upload itself): a run of the same command would fail the same way.
+            journal.Forget(key);
+            throw;
+        }
+    }
+
+    /// <summary>Gets whether an upload of a file that did not finish is remembered, so running the same command again resumes it.</summary>
+    /// <param name="path">The file's absolute path, as given to <see cref="RunAsync"/>.</param>
+    /// <returns>True when it is.</returns>
+    public bool IsRemembered(string path) => _keys.TryGetValue(path, out var key) && journal.Find(key) is not null;
+
+    private async Task<StoredFile> TransferAsync(UploadKey key, string name)
+    {
+        var token = context.CancellationToken;
+        var (path, size) = (key.Path, key.Size);
         using var bar = ProgressBar.OnStandardError(context, name, size);
         var backoff = Reconnection.Default;
         var requestId = Guid.NewGuid().ToString();
@@ -148,11 +169,6 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
         }
     }
 
-    /// <summary>Gets whether an upload of a file that did not finish is remembered, so running the same command again resumes it.</summary>
-    /// <param name="path">The file's absolute path, as given to <see cref="RunAsync"/>.</param>
-    /// <returns>True when it is.</returns>
-    public bool IsRemembered(string path) => _keys.TryGetValue(path, out var key) && journal.Find(key) is not null;
-
     /// <summary>Gets the byte ranges of a file the server does not have yet.</summary>
     /// <param name="committed">The ranges it has, in any order, possibly overlapping.</param>
     /// <param name="size">The file's size.</param>
@@ -197,9 +213,14 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
             },
         }, context.CallOptions()).ConfigureAwait(false);
         var upload = response.Upload ?? throw new RpcException(new Status(StatusCode.Internal, $"BeginUpload answered for {name} without an upload."));
-        journal.Remember(new PendingUpload { Key = key, UploadId = upload.Id, BeginTime = DateTimeOffset.UtcNow });
+        journal.Remember(new PendingUpload { Key = key, UploadId = upload.Id, BeginTime = DateTimeOffset.UtcNow, ExpireTime = upload.ExpireTime?.ToDateTimeOffset() });
         return upload;
     }
+
+    /// <summary>Gets whether running the command again can pick up where a failure left off: Ctrl+C, an unreachable server, a deadline.</summary>
+    private bool CanResume(Exception error) =>
+        context.CancellationToken.IsCancellationRequested
+        || error is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled };
 
     private static bool IsGone(RpcException error) =>
         error.HasReason(ErrorReason.UploadExpired) || (error.StatusCode == StatusCode.NotFound && error.InfoValue("resource_type") == "upload");

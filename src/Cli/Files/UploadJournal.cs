@@ -39,6 +39,9 @@ internal sealed record PendingUpload
 
     /// <summary>Gets when it began.</summary>
     public DateTimeOffset BeginTime { get; init; }
+
+    /// <summary>Gets when the server forgets it unless it is completed, when it said.</summary>
+    public DateTimeOffset? ExpireTime { get; init; }
 }
 
 /// <summary>
@@ -86,6 +89,38 @@ internal sealed class UploadJournal(string directory)
     {
         ConfigFiles.EnsureDirectory(Directory);
         ConfigFiles.Replace(PathFor(pending.Key), JsonSerializer.SerializeToUtf8Bytes(pending, UploadJournalJsonContext.Default.PendingUpload));
+    }
+
+    /// <summary>Forgets the uploads the server has forgotten by now (past their expiry), and entries that cannot be read.</summary>
+    /// <param name="now">The current time.</param>
+    public void Prune(DateTimeOffset now)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        {
+            PendingUpload? pending;
+            try
+            {
+                pending = JsonSerializer.Deserialize(File.ReadAllBytes(path), UploadJournalJsonContext.Default.PendingUpload);
+            }
+            catch (JsonException)
+            {
+                pending = null;
+            }
+            catch (IOException)
+            {
+                continue; // gone already, or being replaced by another atom: not this run's to judge
+            }
+
+            if (pending is null || pending.ExpireTime < now)
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     /// <summary>Forgets an upload: it finished, or the server no longer has it.</summary>

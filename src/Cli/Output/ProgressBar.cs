@@ -87,6 +87,10 @@ internal sealed class ProgressBar : IDisposable
     {
         _start = _time.GetUtcNow();
         _done = _startDone = Math.Clamp(done, 0, _total);
+        if (!_terminal)
+        {
+            _shownAt = _start;
+        }
     }
 
     /// <summary>Prints a line (a warning, "resuming at ...") without tearing the bar: above it on a terminal.</summary>
@@ -126,7 +130,9 @@ internal sealed class ProgressBar : IDisposable
     /// <returns>The line, shorter than <paramref name="width"/> so the terminal never wraps it.</returns>
     internal string TerminalLine(DateTimeOffset now, int width)
     {
-        var (rate, left) = Speed(now);
+        var perSecond = BytesPerSecond(now);
+        var rate = perSecond is { } r ? Rate(r) : "-- MB/s";
+        var left = _done == _total ? "0s" : perSecond is { } p ? Left(p) : "--";
         var stats = string.Create(CultureInfo.InvariantCulture,
             $"{Percent(),3}%  {Display.Bytes(_done)}/{Display.Bytes(_total)}  {rate}  ETA {left}");
 
@@ -154,9 +160,8 @@ internal sealed class ProgressBar : IDisposable
     /// <returns>The line.</returns>
     internal string Line(DateTimeOffset now)
     {
-        var (rate, left) = Speed(now);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{_label}: {Display.Bytes(_done)} of {Display.Bytes(_total)} ({Percent()}%), {rate}, {left} left");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{_label}: {Display.Bytes(_done)} of {Display.Bytes(_total)} ({Percent()}%)");
+        return BytesPerSecond(now) is { } perSecond ? $"{line}, {Rate(perSecond)}, {Left(perSecond)} left" : line;
     }
 
     private void Draw(DateTimeOffset now)
@@ -169,19 +174,17 @@ internal sealed class ProgressBar : IDisposable
 
     private int Percent() => _total == 0 ? 100 : (int)(_done * 100 / _total);
 
-    private (string Rate, string Left) Speed(DateTimeOffset now)
+    /// <summary>Gets the rate of this run, or null while it is unknown (too early, or nothing done yet).</summary>
+    private double? BytesPerSecond(DateTimeOffset now)
     {
         var elapsed = now - _start;
         var bytes = _done - _startDone;
-        if (elapsed < RateWarmUp || bytes <= 0)
-        {
-            return ("-- MB/s", _done == _total ? "0s" : "--");
-        }
-
-        var perSecond = bytes / elapsed.TotalSeconds;
-        var rate = string.Create(CultureInfo.InvariantCulture, $"{perSecond / 1_000_000:0.0} MB/s");
-        return (rate, Display.Duration(TimeSpan.FromSeconds((_total - _done) / perSecond)));
+        return elapsed < RateWarmUp || bytes <= 0 ? null : bytes / elapsed.TotalSeconds;
     }
+
+    private static string Rate(double perSecond) => string.Create(CultureInfo.InvariantCulture, $"{perSecond / 1_000_000:0.0} MB/s");
+
+    private string Left(double perSecond) => Display.Duration(TimeSpan.FromSeconds((_total - _done) / perSecond));
 
     private string Bar(int width)
     {
