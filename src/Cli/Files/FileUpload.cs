@@ -103,13 +103,21 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
                     var status = await StatusAsync(upload.Id).ConfigureAwait(false);
                     if (status is { State: UploadState.Open or UploadState.Completed })
                     {
-                        (upload, damaged) = (status, null);
                         if (resuming && status.State == UploadState.Open)
                         {
                             bar.Note($"resuming {name} at {Display.Bytes(status.CommittedBytes)} of {Display.Bytes(size)}");
                         }
+                        else if (damaged is not null)
+                        {
+                            var what = damaged.HasReason(ErrorReason.ChecksumMismatch)
+                                ? $"got the bytes at offset {damaged.InfoValue("resend_offset")} damaged"
+                                : $"is missing the bytes at offset {damaged.InfoValue("missing_offset")}";
+                            bar.Note($"warning: {name}: the server {what}; sending them again ({resends} of {MaxResends})");
+                        }
+
+                        (upload, damaged) = (status, null);
                     }
-                    else if (damaged is not null)
+                    else if (damaged?.HasReason(ErrorReason.ChecksumMismatch) == true)
                     {
                         // The whole file's checksum failed at completion, and the server cancelled the upload: the
                         // bytes read now are not those hashed at the start.
@@ -156,9 +164,9 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
             }
             catch (RpcException e) when ((e.HasReason(ErrorReason.ChecksumMismatch) || e.HasReason(ErrorReason.UploadIncomplete)) && upload is not null && ++resends <= MaxResends)
             {
-                var offset = e.InfoValue("resend_offset") ?? e.InfoValue("missing_offset") ?? "?";
-                bar.Note($"warning: {name}: the server is missing the bytes at offset {offset} or got them damaged; sending them again ({resends} of {MaxResends})");
-                damaged = e.HasReason(ErrorReason.ChecksumMismatch) ? e : null;
+                // A damaged chunk leaves the upload open, to send again; a whole file that does not match its checksum
+                // makes the server cancel it. Only the upload's state tells them apart: the refresh reads it.
+                damaged = e;
                 refresh = true;
             }
             catch (RpcException e) when (upload is not null && IsGone(e))

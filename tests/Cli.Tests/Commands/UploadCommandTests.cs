@@ -1,4 +1,5 @@
 using Atom.Cli.Tests.Infrastructure;
+using Atom.Cli.Tests.TestObjects;
 using Atom.Server.Tests.Infrastructure;
 using Atom.V1;
 using Google.Protobuf;
@@ -161,6 +162,54 @@ public sealed class UploadCommandTests(FilesCliServer server)
         Assert.Contains("retrying in", cli.Stderr);
         Assert.Equal(FilesUser.Sha256(data), System.Text.Json.JsonDocument.Parse(Assert.Single(cli.Seen)).RootElement.GetProperty("sha256").GetString());
         Assert.Empty(fay.JournalEntries());
+    }
+
+    [Fact]
+    public async Task A_chunk_damaged_on_the_way_is_sent_again()
+    {
+        using var max = await FilesUser.CreateAsync(server, "max");
+        var marker = "DAMAGE-THIS-ONCE"u8.ToArray();
+        var data = FilesUser.Text(lines: 2000).Concat(marker).Concat(FilesUser.Text(lines: 2000)).ToArray();
+        max.File("fragile.txt", data);
+        await using var proxy = new CorruptingProxy(server.Address, marker);
+
+        var result = await max.RunViaAsync(proxy.Address, "upload", "fragile.txt", "-o", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(proxy.Corrupted);
+        Assert.Matches(@"warning: fragile\.txt: the server got the bytes at offset [0-9]+ damaged; sending them again \(1 of 3\)", result.Stderr);
+        Assert.Equal(FilesUser.Sha256(data), Assert.Single(FilesUser.Lines(result)).GetProperty("sha256").GetString());
+    }
+
+    [Fact]
+    public async Task A_file_that_changes_while_it_uploads_is_refused_and_not_left_to_resume()
+    {
+        using var ned = await FilesUser.CreateAsync(server, "ned");
+        var data = FilesUser.Text(lines: 100_000);
+        var path = ned.File("moving.txt", data);
+        server.Gate.Close();
+        try
+        {
+            await using var cli = ned.Start("upload", "moving.txt");
+            await JournalEntryAsync(ned);
+
+            // The end of a file this size is still to be read when the stream is held: what goes is not what was hashed.
+            data[^2] = (byte)'!';
+            await File.WriteAllBytesAsync(path, data);
+            server.Gate.Open();
+            var exitCode = await cli.ExitAsync();
+
+            Assert.True(exitCode == 1, cli.Stderr);
+            Assert.Contains("moving.txt changed while it was being uploaded", cli.Stderr);
+            Assert.Contains("reason: CHECKSUM_MISMATCH", cli.Stderr);
+            Assert.DoesNotContain("run the same command again", cli.Stderr);
+            Assert.DoesNotContain("sending them again", cli.Stderr);
+            Assert.Empty(ned.JournalEntries());
+        }
+        finally
+        {
+            server.Gate.Open();
+        }
     }
 
     [Fact]

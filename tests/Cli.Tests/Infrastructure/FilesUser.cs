@@ -44,8 +44,11 @@ public sealed class FilesUser : IDisposable
     }
 
     /// <summary>Runs <c>atom --server SERVER ARGS</c> as this user, in the working directory.</summary>
-    public Task<CliResult> RunAsync(params string[] args) =>
-        AtomCli.RunAsync(["--server", _server.Address, .. args], environment: Environment(), asAdmin: false, workingDirectory: Directory.Path);
+    public Task<CliResult> RunAsync(params string[] args) => RunViaAsync(_server.Address, args);
+
+    /// <summary>Runs the CLI as this user against another address of the server (a proxy in front of it).</summary>
+    public Task<CliResult> RunViaAsync(string address, params string[] args) =>
+        AtomCli.RunAsync(["--server", address, .. args], environment: Environment(), asAdmin: false, workingDirectory: Directory.Path);
 
     /// <summary>Starts <c>atom --server SERVER ARGS</c> as this user and leaves it running.</summary>
     public RunningCli Start(params string[] args) =>
