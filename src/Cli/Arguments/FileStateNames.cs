@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.CommandLine;
 using Atom.V1;
 
@@ -6,26 +5,19 @@ namespace Atom.Cli.Arguments;
 
 /// <summary>
 /// File states as the command line spells them: <c>processing</c>, <c>pending-scan</c>, <c>ready</c>,
-/// <c>quarantined</c>, <c>rejected</c>, <c>unreadable</c>, <c>failed</c>, in any case ('_' for '-' too).
+/// <c>quarantined</c>, <c>rejected</c>, <c>unreadable</c>, <c>failed</c>, in any case.
 /// </summary>
 internal static class FileStateNames
 {
-    private static readonly FrozenDictionary<string, FileState> ByName = Enum.GetValues<FileState>()
-        .Where(s => s != FileState.Unspecified)
-        .ToFrozenDictionary(Name, StringComparer.OrdinalIgnoreCase);
+    private static readonly EnumNames<FileState> Names = new(s => s == FileState.PendingScan ? "pending-scan" : s.ToString().ToLowerInvariant());
 
     /// <summary>Gets the names, in the order a file goes through them.</summary>
-    public static string Choices { get; } = string.Join('|', ByName.OrderBy(p => p.Value).Select(p => p.Key));
+    public static string Choices => Names.Choices;
 
     /// <summary>Gets a state's name.</summary>
     /// <param name="state">The state.</param>
     /// <returns>The lower-case name, e.g. <c>pending-scan</c>, or "-" for none.</returns>
-    public static string Name(FileState state) => state switch
-    {
-        FileState.Unspecified => "-",
-        FileState.PendingScan => "pending-scan",
-        _ => state.ToString().ToLowerInvariant(),
-    };
+    public static string Name(FileState state) => Names.Name(state);
 
     /// <summary>Creates a <c>--status</c> option.</summary>
     /// <param name="description">What the state selects.</param>
@@ -34,16 +26,6 @@ internal static class FileStateNames
     {
         Description = description,
         HelpName = Choices,
-        CustomParser = result =>
-        {
-            var name = result.Tokens.Count > 0 ? result.Tokens[^1].Value.Trim().Replace('_', '-') : string.Empty;
-            if (ByName.TryGetValue(name, out var state))
-            {
-                return state;
-            }
-
-            result.AddError($"--status '{name}' is not a file state: use {Choices}.");
-            return null;
-        },
+        CustomParser = result => Names.Parse(result, "--status", "a file state"),
     };
 }

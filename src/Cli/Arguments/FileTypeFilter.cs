@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.CommandLine;
 using Atom.V1;
 
@@ -12,17 +11,15 @@ namespace Atom.Cli.Arguments;
 /// <param name="MediaType">The media type, or empty.</param>
 internal sealed record FileTypeFilter(FileCategory Category, string MediaType)
 {
-    private static readonly FrozenDictionary<string, FileCategory> ByName = Enum.GetValues<FileCategory>()
-        .Where(c => c != FileCategory.Unspecified)
-        .ToFrozenDictionary(CategoryName, StringComparer.OrdinalIgnoreCase);
+    private static readonly EnumNames<FileCategory> Categories = new();
 
     /// <summary>Gets the kinds' names.</summary>
-    public static string Choices { get; } = string.Join('|', ByName.OrderBy(p => p.Value).Select(p => p.Key));
+    public static string Choices => Categories.Choices;
 
     /// <summary>Gets a kind's name.</summary>
     /// <param name="category">The kind.</param>
     /// <returns>The lower-case name, e.g. <c>document</c>, or "-" for none.</returns>
-    public static string CategoryName(FileCategory category) => category == FileCategory.Unspecified ? "-" : category.ToString().ToLowerInvariant();
+    public static string CategoryName(FileCategory category) => Categories.Name(category);
 
     /// <summary>Creates the <c>--type</c> option.</summary>
     /// <param name="description">What it selects.</param>
@@ -39,7 +36,7 @@ internal sealed record FileTypeFilter(FileCategory Category, string MediaType)
                 return new FileTypeFilter(FileCategory.Unspecified, text.ToLowerInvariant());
             }
 
-            if (ByName.TryGetValue(text, out var category))
+            if (Categories.TryParse(text, out var category))
             {
                 return new FileTypeFilter(category, string.Empty);
             }

@@ -16,9 +16,6 @@ namespace Atom.Cli.Files;
 /// <param name="invoker">The connection.</param>
 internal sealed class FileDownload(CliContext context, CallInvoker invoker)
 {
-    // Failed attempts in a row without a byte received; with the backoff's 10 s cap, about a minute.
-    private const int MaxDrops = 8;
-
     /// <summary>Gets where a file is saved: the path given (in it, when it is a directory), else its name in the current directory.</summary>
     /// <param name="file">The file.</param>
     /// <param name="path">The path given, or null.</param>
@@ -111,8 +108,7 @@ internal sealed class FileDownload(CliContext context, CallInvoker invoker)
         var client = new FileServiceClient(invoker);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var bar = ProgressBar.OnStandardError(context, file.Name, file.Size);
-        var backoff = Reconnection.Default;
-        var drops = 0;
+        var backoff = Reconnection.Bounded;
         var received = 0L;
         while (true)
         {
@@ -131,17 +127,15 @@ internal sealed class FileDownload(CliContext context, CallInvoker invoker)
                     await output.WriteAsync(piece.Data.Memory, token).ConfigureAwait(false);
                     received += piece.Data.Length;
                     bar.Report(received);
-                    drops = 0;
                     backoff.Succeeded();
                 }
 
                 break;
             }
-            catch (RpcException e) when (Reconnection.IsDrop(e, token.IsCancellationRequested) && ++drops <= MaxDrops)
+            catch (RpcException e) when (Reconnection.IsDrop(e, token.IsCancellationRequested) && backoff.TryNextDelay(out var delay))
             {
-                var delay = backoff.NextDelay();
                 bar.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"warning: {file.Name}: {StatusCodeNames.Of(e.StatusCode)}: {e.Status.Detail}; continuing from byte {received} in {delay.TotalSeconds:0.0}s ({drops} of {MaxDrops})"));
+                    $"warning: {file.Name}: {StatusCodeNames.Of(e.StatusCode)}: {e.Status.Detail}; continuing from byte {received} in {delay.TotalSeconds:0.0}s ({backoff.Attempts} of {backoff.Limit})"));
                 await Task.Delay(delay, token).ConfigureAwait(false);
             }
         }

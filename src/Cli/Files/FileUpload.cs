@@ -27,9 +27,6 @@ internal sealed record UploadTarget(string RoomId, string Folder, string Declare
 /// <param name="journal">Where begun uploads are remembered.</param>
 internal sealed class FileUpload(CliContext context, CallInvoker invoker, UploadJournal journal)
 {
-    // Failed attempts in a row without the server gaining a byte; with the backoff's 10 s cap, about a minute.
-    private const int MaxDrops = 8;
-
     // Damaged chunks (CHECKSUM_MISMATCH) or missing ranges (UPLOAD_INCOMPLETE) in one run: more means something
     // between here and the server corrupts data, and sending it again will not help.
     private const int MaxResends = 3;
@@ -83,9 +80,9 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
         var token = context.CancellationToken;
         var (path, size) = (key.Path, key.Size);
         using var bar = ProgressBar.OnStandardError(context, name, size);
-        var backoff = Reconnection.Default;
+        var backoff = Reconnection.Bounded;
         var requestId = Guid.NewGuid().ToString();
-        var (drops, resends, restarts) = (0, 0, 0);
+        var (resends, restarts) = (0, 0);
         var committed = -1L;
         RpcException? damaged = null;
 
@@ -144,7 +141,7 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
                 if (upload.CommittedBytes > committed)
                 {
                     // The server gained bytes since the last attempt: the connection works, whatever dropped before.
-                    (committed, drops) = (upload.CommittedBytes, 0);
+                    committed = upload.CommittedBytes;
                     backoff.Succeeded();
                 }
 
@@ -154,11 +151,10 @@ internal sealed class FileUpload(CliContext context, CallInvoker invoker, Upload
                 journal.Forget(key);
                 return file ?? throw new RpcException(new Status(StatusCode.Internal, $"the server answered the upload of {name} without the stored file."));
             }
-            catch (RpcException e) when (Reconnection.IsDrop(e, token.IsCancellationRequested) && ++drops <= MaxDrops)
+            catch (RpcException e) when (Reconnection.IsDrop(e, token.IsCancellationRequested) && backoff.TryNextDelay(out var delay))
             {
-                var delay = backoff.NextDelay();
                 bar.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"warning: {name}: {StatusCodeNames.Of(e.StatusCode)}: {e.Status.Detail}; retrying in {delay.TotalSeconds:0.0}s ({drops} of {MaxDrops})"));
+                    $"warning: {name}: {StatusCodeNames.Of(e.StatusCode)}: {e.Status.Detail}; retrying in {delay.TotalSeconds:0.0}s ({backoff.Attempts} of {backoff.Limit})"));
                 await Task.Delay(delay, token).ConfigureAwait(false);
                 refresh = true;
             }

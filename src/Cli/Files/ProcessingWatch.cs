@@ -15,9 +15,6 @@ namespace Atom.Cli.Files;
 /// <param name="invoker">The connection.</param>
 internal sealed class ProcessingWatch(CliContext context, CallInvoker invoker)
 {
-    // Failed attempts in a row; with the backoff's 10 s cap, about a minute.
-    private const int MaxDrops = 8;
-
     /// <summary>Waits until processing has decided about a file.</summary>
     /// <param name="file">The file, as stored.</param>
     /// <returns>The file as processing left it: in any state but processing.</returns>
@@ -25,8 +22,7 @@ internal sealed class ProcessingWatch(CliContext context, CallInvoker invoker)
     {
         var token = context.CancellationToken;
         var client = new FileServiceClient(invoker);
-        var backoff = Reconnection.Default;
-        var drops = 0;
+        var backoff = Reconnection.Bounded;
         var step = string.Empty;
         while (true)
         {
@@ -36,7 +32,6 @@ internal sealed class ProcessingWatch(CliContext context, CallInvoker invoker)
                 using var call = client.WatchFile(new WatchFileRequest { FileId = file.Id }, new CallOptions { Deadline = context.Settings.StreamDeadline(), CancellationToken = token });
                 while (await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
                 {
-                    drops = 0;
                     backoff.Succeeded();
                     var update = call.ResponseStream.Current;
                     file = update.File ?? file;
@@ -58,12 +53,11 @@ internal sealed class ProcessingWatch(CliContext context, CallInvoker invoker)
             }
 
             // The server ends the stream only once processing has decided; an end before that is a drop too.
-            if (++drops > MaxDrops)
+            if (!backoff.TryNextDelay(out var delay))
             {
                 throw dropped ?? new RpcException(new Status(StatusCode.Unavailable, $"the server keeps ending the watch of file {file.Id} while it is still processing."));
             }
 
-            var delay = backoff.NextDelay();
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"warning: {file.Name}: lost the watch of its processing ({(dropped is null ? "the server ended it" : $"{StatusCodeNames.Of(dropped.StatusCode)}: {dropped.Status.Detail}")}); watching again in {delay.TotalSeconds:0.0}s")).ConfigureAwait(false);
             await Task.Delay(delay, token).ConfigureAwait(false);

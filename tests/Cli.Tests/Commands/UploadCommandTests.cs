@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Atom.Cli.Tests.Infrastructure;
 using Atom.Cli.Tests.TestObjects;
 using Atom.Server.Tests.Infrastructure;
@@ -71,13 +72,10 @@ public sealed class UploadCommandTests(FilesCliServer server)
         var result = await cy.RunAsync("upload", "big.txt", "-o", "json");
         var after = (await cy.Files().GetUploadStatusAsync(new GetUploadStatusRequest { UploadId = begun.Id })).Upload;
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        var file = Stored(result, data, cy);
         Assert.Contains($"resuming big.txt at 1.0 MB of {Display.Bytes(data.Length)}", result.Stderr);
-        var file = Assert.Single(FilesUser.Lines(result));
-        Assert.Equal(FilesUser.Sha256(data), file.GetProperty("sha256").GetString());
         Assert.Equal(UploadState.Completed, after.State);
         Assert.Equal(file.GetProperty("id").GetString(), after.FileId);
-        Assert.Empty(cy.JournalEntries());
     }
 
     [Fact]
@@ -91,7 +89,7 @@ public sealed class UploadCommandTests(FilesCliServer server)
         {
             await using var first = dee.Start("upload", "held.txt");
             var entry = await JournalEntryAsync(dee);
-            var uploadId = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(entry)).RootElement.GetProperty("upload_id").GetString()!;
+            var uploadId = JsonDocument.Parse(File.ReadAllBytes(entry)).RootElement.GetProperty("upload_id").GetString()!;
 
             // The bytes that had arrived when Ctrl+C came: sent through the SDK while the CLI's stream is held.
             await dee.Files().UploadChunkAsync(new UploadChunkRequest
@@ -112,10 +110,8 @@ public sealed class UploadCommandTests(FilesCliServer server)
 
         var again = await dee.RunAsync("upload", "held.txt", "-o", "json");
 
-        Assert.True(again.ExitCode == 0, again.ToString());
+        Stored(again, data, dee);
         Assert.Contains($"resuming held.txt at 500 kB of {Display.Bytes(data.Length)}", again.Stderr);
-        Assert.Equal(FilesUser.Sha256(data), Assert.Single(FilesUser.Lines(again)).GetProperty("sha256").GetString());
-        Assert.Empty(dee.JournalEntries());
     }
 
     [Fact]
@@ -130,10 +126,8 @@ public sealed class UploadCommandTests(FilesCliServer server)
 
         var result = await eve.RunAsync("upload", "gone.txt", "-o", "json");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Stored(result, data, eve);
         Assert.Contains("the upload of gone.txt begun earlier has expired or was cancelled on the server; starting over", result.Stderr);
-        Assert.Equal(FilesUser.Sha256(data), Assert.Single(FilesUser.Lines(result)).GetProperty("sha256").GetString());
-        Assert.Empty(eve.JournalEntries());
     }
 
     [Fact]
@@ -160,7 +154,7 @@ public sealed class UploadCommandTests(FilesCliServer server)
 
         Assert.True(exitCode == 0, cli.Stderr);
         Assert.Contains("retrying in", cli.Stderr);
-        Assert.Equal(FilesUser.Sha256(data), System.Text.Json.JsonDocument.Parse(Assert.Single(cli.Seen)).RootElement.GetProperty("sha256").GetString());
+        Assert.Equal(FilesUser.Sha256(data), JsonDocument.Parse(Assert.Single(cli.Seen)).RootElement.GetProperty("sha256").GetString());
         Assert.Empty(fay.JournalEntries());
     }
 
@@ -175,10 +169,9 @@ public sealed class UploadCommandTests(FilesCliServer server)
 
         var result = await max.RunViaAsync(proxy.Address, "upload", "fragile.txt", "-o", "json");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Stored(result, data, max);
         Assert.True(proxy.Corrupted);
         Assert.Matches(@"warning: fragile\.txt: the server got the bytes at offset [0-9]+ damaged; sending them again \(1 of 3\)", result.Stderr);
-        Assert.Equal(FilesUser.Sha256(data), Assert.Single(FilesUser.Lines(result)).GetProperty("sha256").GetString());
     }
 
     [Fact]
@@ -304,6 +297,16 @@ public sealed class UploadCommandTests(FilesCliServer server)
         Assert.Contains("reason: TYPE_MISMATCH", result.Stderr);
         Assert.DoesNotContain("resume", result.Stderr);
         Assert.Empty(lou.JournalEntries());
+    }
+
+    /// <summary>Checks that a run with --output json stored one file with these bytes and left nothing to resume.</summary>
+    private static JsonElement Stored(CliResult result, byte[] data, FilesUser user)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var file = Assert.Single(FilesUser.Lines(result));
+        Assert.Equal(FilesUser.Sha256(data), file.GetProperty("sha256").GetString());
+        Assert.Empty(user.JournalEntries());
+        return file;
     }
 
     private static async Task<string> JournalEntryAsync(FilesUser user)
