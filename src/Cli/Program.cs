@@ -26,7 +26,8 @@ var root = new RootCommand("""
     atom: call and inspect an Atom server (or any gRPC server with the same contracts).
     Sign in once with 'atom login'; later commands use the stored credential unless --token or ATOM_TOKEN is given.
     Exit codes: 0 ok, 1 the server returned an error, 2 usage error (arguments, unknown method, bad JSON),
-    3 server unreachable (UNAVAILABLE), 4 deadline exceeded, 130 interrupted (Ctrl+C).
+    3 server unreachable (UNAVAILABLE), 4 deadline exceeded, 5 an uploaded file is not ready (quarantined, rejected...),
+    130 interrupted (Ctrl+C).
     """)
 {
     LoginCommand.Create(runner),
@@ -40,6 +41,8 @@ var root = new RootCommand("""
     HistoryCommand.Create(runner),
     WatchCommand.Create(runner),
     ChatCommand.Create(runner),
+    UploadCommand.Create(runner),
+    FilesCommand.Create(runner),
     CallCommand.Create(runner),
     DescribeCommand.Create(runner),
     ServerCommand.Create(runner),

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.CommandLine;
 using Atom.V1;
 
@@ -7,17 +6,15 @@ namespace Atom.Cli.Arguments;
 /// <summary>Roles as the command line spells them: <c>owner</c>, <c>admin</c>, <c>member</c>, <c>auditor</c>, <c>guest</c>, in any case.</summary>
 internal static class RoleNames
 {
-    private static readonly FrozenDictionary<string, Role> ByName = Enum.GetValues<Role>()
-        .Where(r => r != Role.Unspecified)
-        .ToFrozenDictionary(Name, StringComparer.OrdinalIgnoreCase);
+    private static readonly EnumNames<Role> Roles = new(highestFirst: true);
 
     /// <summary>Gets the names, highest role first, for help and errors.</summary>
-    public static string Choices { get; } = string.Join('|', ByName.OrderByDescending(p => p.Value).Select(p => p.Key));
+    public static string Choices => Roles.Choices;
 
     /// <summary>Gets a role's name.</summary>
     /// <param name="role">The role.</param>
     /// <returns>The lower-case name, e.g. <c>admin</c>.</returns>
-    public static string Name(Role role) => role == Role.Unspecified ? "-" : role.ToString().ToLowerInvariant();
+    public static string Name(Role role) => Roles.Name(role);
 
     /// <summary>Gets roles' names, comma-separated.</summary>
     /// <param name="roles">The roles.</param>
@@ -40,7 +37,7 @@ internal static class RoleNames
             var roles = new List<Role>();
             foreach (var name in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {
-                if (ByName.TryGetValue(name, out var role))
+                if (Roles.TryParse(name, out var role))
                 {
                     if (!roles.Contains(role))
                     {

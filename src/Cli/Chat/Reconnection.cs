@@ -12,12 +12,25 @@ namespace Atom.Cli.Chat;
 /// </summary>
 /// <param name="first">The first delay.</param>
 /// <param name="max">The longest delay.</param>
-internal sealed class Reconnection(TimeSpan first, TimeSpan max)
+/// <param name="limit">How many attempts in a row may fail before <see cref="TryNextDelay"/> gives up.</param>
+internal sealed class Reconnection(TimeSpan first, TimeSpan max, int limit = int.MaxValue)
 {
     private int _attempt;
 
-    /// <summary>Gets the policy the commands use: 250 ms doubling up to 10 s.</summary>
+    /// <summary>Gets the policy the live streams use: 250 ms doubling up to 10 s, for as long as it takes.</summary>
     public static Reconnection Default => new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// Gets the policy of work that must end (an upload, a download, waiting for a file's processing): the same
+    /// delays, given up after eight attempts in a row that bring nothing, about a minute.
+    /// </summary>
+    public static Reconnection Bounded => new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10), 8);
+
+    /// <summary>Gets the attempts counted since the last success.</summary>
+    public int Attempts => _attempt;
+
+    /// <summary>Gets how many attempts in a row may fail before giving up.</summary>
+    public int Limit => limit;
 
     /// <summary>Gets whether a stream's end is a dropped connection to resume, rather than an answer to report.</summary>
     /// <param name="error">How the stream ended.</param>
@@ -40,6 +53,16 @@ internal sealed class Reconnection(TimeSpan first, TimeSpan max)
         _attempt++;
         var capped = Math.Min(exponential, max.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    /// <summary>Gets how long to wait before the next attempt and counts it, unless <see cref="Limit"/> attempts in a row have failed.</summary>
+    /// <param name="delay">The wait, when there is another attempt.</param>
+    /// <returns>False when it is time to give up.</returns>
+    public bool TryNextDelay(out TimeSpan delay)
+    {
+        var another = _attempt < limit;
+        delay = another ? NextDelay() : TimeSpan.Zero;
+        return another;
     }
 
     /// <summary>Records that a stream works again, so the next drop waits the first delay.</summary>

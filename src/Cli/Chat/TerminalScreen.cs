@@ -12,10 +12,6 @@ namespace Atom.Cli.Chat;
 /// <param name="context">Where to print.</param>
 internal sealed class TerminalScreen(CliContext context) : ChatScreen
 {
-    private const string ClearLine = "\r\u001b[2K";
-    private const string Dim = "\u001b[2m";
-    private const string Plain = "\u001b[0m";
-
     // The input thread and the session both draw; one at a time.
     private readonly Lock _gate = new();
     private readonly StringBuilder _typed = new();
@@ -44,7 +40,7 @@ internal sealed class TerminalScreen(CliContext context) : ChatScreen
     public override void Write(string text) => Above(() => context.Out.WriteLine(text));
 
     /// <inheritdoc />
-    public override void Note(string text) => Above(() => context.Out.WriteLine(Dim + text + Plain));
+    public override void Note(string text) => Above(() => context.Out.WriteLine(Terminal.Dim + text + Terminal.Plain));
 
     /// <inheritdoc />
     public override void Report(RpcException error) => Above(() => ErrorReport.Print(context, error));
@@ -70,7 +66,7 @@ internal sealed class TerminalScreen(CliContext context) : ChatScreen
             if (!_closed)
             {
                 _closed = true;
-                context.Out.Write(ClearLine);
+                context.Out.Write(Terminal.ClearLine);
                 context.Out.Flush();
             }
         }
@@ -82,7 +78,7 @@ internal sealed class TerminalScreen(CliContext context) : ChatScreen
     {
         lock (_gate)
         {
-            context.Out.Write(ClearLine);
+            context.Out.Write(Terminal.ClearLine);
             write();
             DrawPrompt();
         }
@@ -96,11 +92,11 @@ internal sealed class TerminalScreen(CliContext context) : ChatScreen
         }
 
         var status = _status.Length > 0 ? $"({_status}) " : string.Empty;
-        var room = Math.Max(10, Width() - status.Length - 3);
+        var room = Math.Max(10, Terminal.Width() - status.Length - 3);
 
         // A line longer than the terminal would wrap, and clearing one row would leave the rest: show its end instead.
         var shown = _typed.Length <= room ? _typed.ToString() : "…" + _typed.ToString(_typed.Length - room + 1, room - 1);
-        context.Out.Write($"{ClearLine}{Dim}{status}{Plain}> {shown}");
+        context.Out.Write($"{Terminal.ClearLine}{Terminal.Dim}{status}{Terminal.Plain}> {shown}");
         context.Out.Flush();
     }
 
@@ -161,18 +157,6 @@ internal sealed class TerminalScreen(CliContext context) : ChatScreen
             {
                 input.Keystroke();
             }
-        }
-    }
-
-    private static int Width()
-    {
-        try
-        {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
-        }
-        catch (IOException)
-        {
-            return 80;
         }
     }
 }

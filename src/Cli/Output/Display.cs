@@ -17,6 +17,39 @@ internal static class Display
     /// <returns>The text.</returns>
     public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
 
+    /// <summary>Gets a number of bytes as people read it, in powers of 1000: <c>999 B</c>, <c>1.5 kB</c>, <c>12.3 MB</c>, <c>123 MB</c>.</summary>
+    /// <param name="bytes">The number of bytes.</param>
+    /// <returns>The text.</returns>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+        double value = bytes;
+        var unit = 0;
+        while (Math.Abs(value) >= 999.95 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value.ToString(Math.Abs(value) < 99.95 ? "0.0" : "0", CultureInfo.InvariantCulture)} {units[unit]}");
+    }
+
+    /// <summary>Gets a duration to the second, the way a countdown reads: <c>45s</c>, <c>3m05s</c>, <c>2h07m</c>.</summary>
+    /// <param name="duration">The duration.</param>
+    /// <returns>The text.</returns>
+    public static string Duration(TimeSpan duration)
+    {
+        var seconds = (long)Math.Ceiling(Math.Max(0, duration.TotalSeconds));
+        return seconds switch
+        {
+            < 60 => string.Create(CultureInfo.InvariantCulture, $"{seconds}s"),
+            < 3600 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}m{seconds % 60:00}s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600}h{seconds / 60 % 60:00}m"),
+        };
+    }
+
     /// <summary>Gets a text, or "-" when it is empty.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The text or "-".</returns>

@@ -14,8 +14,9 @@ internal static class ErrorReport
     /// <summary>Prints an RPC error and returns the exit code for it.</summary>
     /// <param name="context">Where and how to print.</param>
     /// <param name="error">The error.</param>
+    /// <param name="subject">What failed, when a command does several things (a file of several uploaded); it leads the message.</param>
     /// <returns>The exit code.</returns>
-    public static int Print(CliContext context, RpcException error)
+    public static int Print(CliContext context, RpcException error, string? subject = null)
     {
         var status = error.GetRpcStatus() ?? new RpcStatus { Code = (int)error.StatusCode, Message = error.Status.Detail };
         if (context.Settings.Output == OutputFormat.Json)
@@ -25,9 +26,10 @@ internal static class ErrorReport
         }
 
         var detail = error.Status.Detail.Length > 0 ? error.Status.Detail : status.Message;
+        var lead = subject is null ? "error: " : $"error: {subject}: ";
         context.Error.WriteLine(detail.Length > 0
-            ? $"error: {StatusCodeNames.Of(error.StatusCode)}: {detail}"
-            : $"error: {StatusCodeNames.Of(error.StatusCode)}");
+            ? $"{lead}{StatusCodeNames.Of(error.StatusCode)}: {detail}"
+            : $"{lead}{StatusCodeNames.Of(error.StatusCode)}");
         foreach (var any in status.Details)
         {
             PrintDetail(context, any);

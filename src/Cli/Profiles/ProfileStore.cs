@@ -13,8 +13,6 @@ namespace Atom.Cli.Profiles;
 /// <param name="directory">The directory holding the profile files.</param>
 internal sealed class ProfileStore(string directory)
 {
-    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets the directory holding the profile files.</summary>
@@ -22,7 +20,7 @@ internal sealed class ProfileStore(string directory)
 
     /// <summary>The store the environment points at: <c>$XDG_CONFIG_HOME/atom/profiles</c>, else <c>~/.config/atom/profiles</c>.</summary>
     /// <returns>The store.</returns>
-    public static ProfileStore FromEnvironment() => new(Path.Combine(ConfigHome(), "atom", "profiles"));
+    public static ProfileStore FromEnvironment() => new(ConfigFiles.Directory("profiles"));
 
     /// <summary>
     /// Spells a server address one way, so <c>HTTP://Host:80/</c> and <c>http://host</c> share a profile:
@@ -94,24 +92,9 @@ internal sealed class ProfileStore(string directory)
     /// <param name="profile">The profile; its <see cref="ServerProfile.Server"/> names the server.</param>
     public void Save(ServerProfile profile)
     {
-        EnsureDirectory();
-        var path = PathFor(profile.Server);
-        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        ConfigFiles.EnsureDirectory(Directory);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(profile with { Server = NormalizeServer(profile.Server) }, ProfileJsonContext.Default.ServerProfile);
-        try
-        {
-            using (var stream = new FileStream(temporary, CreateOptions(FileMode.CreateNew, FileAccess.Write)))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        ConfigFiles.Replace(PathFor(profile.Server), bytes);
     }
 
     /// <summary>Deletes a server's profile.</summary>
@@ -140,7 +123,7 @@ internal sealed class ProfileStore(string directory)
     /// <returns>The held lock.</returns>
     public async Task<IDisposable> LockAsync(string server, CancellationToken cancellationToken)
     {
-        EnsureDirectory();
+        ConfigFiles.EnsureDirectory(Directory);
         var path = PathFor(server) + ".lock";
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -148,7 +131,7 @@ internal sealed class ProfileStore(string directory)
             try
             {
                 // FileShare.None is an exclusive advisory lock (flock) on Unix, released when the process dies.
-                return new FileStream(path, CreateOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite));
+                return new FileStream(path, ConfigFiles.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite));
             }
             catch (IOException) when (waited.Elapsed < LockPatience)
             {
@@ -159,53 +142,5 @@ internal sealed class ProfileStore(string directory)
                 throw new UsageException($"cannot lock {path} ({e.Message}): another atom process seems stuck refreshing the sign-in.");
             }
         }
-    }
-
-    private static FileStreamOptions CreateOptions(FileMode mode, FileAccess access)
-    {
-        var options = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = PrivateFile;
-        }
-
-        return options;
-    }
-
-    private void EnsureDirectory()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(Directory);
-            return;
-        }
-
-        // Both levels we own are made private, also when they already existed with a looser mode.
-        System.IO.Directory.CreateDirectory(Directory, PrivateDirectory);
-        foreach (var owned in new[] { Path.GetDirectoryName(Directory)!, Directory })
-        {
-            if (File.GetUnixFileMode(owned) != PrivateDirectory)
-            {
-                File.SetUnixFileMode(owned, PrivateDirectory);
-            }
-        }
-    }
-
-    private static string ConfigHome()
-    {
-        // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-        var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
-        {
-            return xdg;
-        }
-
-        var home = Environment.GetEnvironmentVariable("HOME");
-        if (string.IsNullOrEmpty(home))
-        {
-            home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        }
-
-        return Path.Combine(home, ".config");
     }
 }

@@ -35,4 +35,31 @@ public sealed class PagesTests
 
         Assert.Contains("twice", error.Status.Detail);
     }
+
+    [Fact]
+    public async Task Up_to_n_items_asks_each_page_for_what_is_still_wanted_and_says_whether_more_remain()
+    {
+        var pages = new Dictionary<string, ListTenantsResponse>
+        {
+            [""] = new() { Tenants = { new Tenant { Name = "a" }, new Tenant { Name = "b" } }, NextPageToken = "p2" },
+            ["p2"] = new() { Tenants = { new Tenant { Name = "c" } }, NextPageToken = "p3" },
+            ["p3"] = new() { Tenants = { new Tenant { Name = "d" } } },
+        };
+        var asked = new List<(string Token, int Size)>();
+        Task<ListTenantsResponse> Fetch(string token, int size)
+        {
+            asked.Add((token, size));
+            return Task.FromResult(pages[token].Clone());
+        }
+
+        var three = await Pages.UpToAsync(3, Fetch, r => r.Tenants.Count);
+        asked.Clear();
+        var ten = await Pages.UpToAsync(10, Fetch, r => r.Tenants.Count);
+
+        Assert.Equal(["a", "b", "c"], three.Tenants.Select(t => t.Name));
+        Assert.Equal("p3", three.NextPageToken);
+        Assert.Equal([("", 10), ("p2", 8), ("p3", 7)], asked);
+        Assert.Equal(["a", "b", "c", "d"], ten.Tenants.Select(t => t.Name));
+        Assert.Equal(string.Empty, ten.NextPageToken);
+    }
 }

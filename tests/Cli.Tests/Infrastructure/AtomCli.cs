@@ -27,9 +27,10 @@ public static class AtomCli
     /// <param name="stdin">Text for standard input (closed after it), or null for an empty stdin.</param>
     /// <param name="environment">Extra environment variables.</param>
     /// <param name="asAdmin">Whether ATOM_TOKEN holds the bootstrap admin's key; false leaves it unset, for stored sign-ins.</param>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, bool asAdmin = true)
+    /// <param name="workingDirectory">The directory it runs in, or null for the test's own.</param>
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, bool asAdmin = true, string? workingDirectory = null)
     {
-        using var process = Start(args, environment, asAdmin);
+        using var process = Start(args, environment, asAdmin, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -53,10 +54,11 @@ public static class AtomCli
     }
 
     /// <summary>Starts the CLI and leaves it running, for tests that watch output arrive or interrupt it.</summary>
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, bool asAdmin = true)
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, bool asAdmin = true, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

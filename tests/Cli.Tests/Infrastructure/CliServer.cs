@@ -54,7 +54,11 @@ public class CliServer : IAsyncLifetime
             $"--Atom:Bootstrap:AdminToken={AdminToken}",
             .. Configuration,
         ];
-        _server = AtomServer.Create(args, services => services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder))));
+        _server = AtomServer.Create(args, services =>
+        {
+            services.Configure<AtomRpcOptions>(o => o.Interceptors.Add(typeof(AuthorizationRecorder)));
+            AddServices(services);
+        });
         await _server.StartAsync();
         _address = _server.GrpcAddress.ToString().TrimEnd('/');
     }
@@ -71,6 +75,12 @@ public class CliServer : IAsyncLifetime
 
     /// <summary>Gets configuration added to the server's command line, as <c>--Atom:Section:Key=value</c>.</summary>
     protected virtual IEnumerable<string> Configuration => [];
+
+    /// <summary>Adds services (test interceptors) to the server's, each time it starts.</summary>
+    /// <param name="services">The server's services.</param>
+    protected virtual void AddServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>Gets a channel to the server as the bootstrap admin, or with another token.</summary>
     public AtomChannel Channel(string? token = AdminToken) =>

@@ -64,6 +64,10 @@ public sealed class RunningCli : IAsyncDisposable
         return new RunningCli(AtomCli.Start(["--server", server, .. args], environment, asAdmin: token is null), readNow);
     }
 
+    /// <summary>Follows a CLI process started with <see cref="AtomCli.Start"/>.</summary>
+    /// <param name="process">The process.</param>
+    public static RunningCli Attach(Process process) => new(process, readNow: true);
+
     /// <summary>Reads one stdout line before reading has started (see <see cref="Start"/>'s readNow), and no more.</summary>
     /// <returns>The line.</returns>
     public async Task<string> ReadOneLineAsync()
