@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Atom.Benchmarks.Shared;
+using static Atom.Benchmarks.Shared.ReportFiles;
 
 namespace Atom.Benchmarks.ChatLoad;
 
@@ -19,14 +21,8 @@ public static class ChatReport
     /// <returns>Whether there were runs and every one succeeded.</returns>
     public static bool Write(string runsDirectory, string prefix, string machine)
     {
-        var runs = Directory.Exists(runsDirectory)
-            ? Directory.GetFiles(runsDirectory, "*.json").Order(StringComparer.Ordinal).Select(f => ChatResult.FromJson(File.ReadAllText(f))).ToList()
-            : [];
-        var markdown = Markdown(machine, runs);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefix))!);
-        File.WriteAllText(prefix + ".md", markdown);
-        File.WriteAllText(prefix + ".json", JsonSerializer.Serialize(new ChatReportDocument(machine, runs), ChatJson.Default.ChatReportDocument));
-        Console.Write(markdown);
+        var runs = ReportFiles.ReadRuns(runsDirectory, ChatResult.FromJson);
+        ReportFiles.Write(prefix, Markdown(machine, runs), JsonSerializer.Serialize(new ChatReportDocument(machine, runs), ChatJson.Default.ChatReportDocument));
         return runs.Count > 0 && runs.All(r => r.Succeeded);
     }
 
@@ -88,22 +84,6 @@ public static class ChatReport
 
         return md.ToString();
     }
-
-    /// <summary>Writes a table's header row and its separator: the first columns left-aligned, the figures right-aligned.</summary>
-    private static void Header(StringBuilder md, string header, int leftAligned)
-    {
-        var columns = header.Trim('|').Split('|').Length;
-        md.AppendLine(header);
-        md.Append('|');
-        for (var i = 0; i < columns; i++)
-        {
-            md.Append(i < leftAligned ? "---|" : "--:|");
-        }
-
-        md.AppendLine();
-    }
-
-    private static string Ms(double? value) => value?.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) ?? "-";
 
     private static string Pct(double? cpuSeconds, ChatResult r) =>
         cpuSeconds is { } s && r.DurationSeconds > 0 ? (100 * s / (r.DurationSeconds + (r.Kind == "fanout" ? r.DrainSeconds ?? 0 : 0))).ToString("F0", CultureInfo.InvariantCulture) : "-";

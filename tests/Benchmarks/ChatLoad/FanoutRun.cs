@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
@@ -37,7 +38,7 @@ public static class FanoutRun
             w.RecordFrom = measureFrom;
         }
 
-        var window = new ProcessWindow(options);
+        var window = new ProcessWindow(options.ServerPid, options.DbPid);
         var total = (long)Math.Round(options.Rate * options.Duration.TotalSeconds);
         var sends = new List<Task>();
         var interval = Stopwatch.Frequency / options.Rate;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
@@ -41,7 +42,7 @@ public static class IdleStreamsRun
         await session.DrainAsync();
         var totals = new List<WatcherTotals> { await session.StopWatchersAsync(ignored) };
 
-        var window = new ProcessWindow(options);
+        var window = new ProcessWindow(options.ServerPid, options.DbPid);
         var memory = new List<MemoryStep> { await ReadAsync(pid, "baseline", 0, options.Settle) };
 
         // The watchers of the warm-up are gone; the ledger's start stays, so new ones catch up the warm-up messages first.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
@@ -60,7 +61,7 @@ public static class ThroughputRun
             await Task.Delay(untilMeasured);
         }
 
-        var window = new ProcessWindow(options);
+        var window = new ProcessWindow(options.ServerPid, options.DbPid);
         await Task.WhenAll(senders);
         var sendSeconds = Stopwatch.GetElapsedTime(measureFrom).TotalSeconds;
         var serverCpu = window.ServerCpu;
