@@ -1,0 +1,126 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Atom.Benchmarks.Shared;
+
+namespace Atom.Benchmarks.FileLoad;
+
+/// <summary>
+/// The physical limit: the same files, sizes, chunking and concurrency as an upload run, copied over plain TCP on
+/// 127.0.0.1 to a sink process (pinned like the server) that reads them into a buffer and answers with the count.
+/// No framing, no hashing, no disk: what an upload costs beyond this is the price of the protocol and the store.
+/// </summary>
+public static class LoopbackRun
+{
+    private const int SinkBufferBytes = 1024 * 1024;
+
+    /// <summary>Runs the copy against a sink (<c>--sink host:port</c>).</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>The result.</returns>
+    public static async Task<FileResult> RunAsync(FileLoadOptions options)
+    {
+        var errors = new ErrorTally();
+        var sink = IPEndPoint.Parse(options.Sink);
+        var connections = new NetworkStream[options.Concurrency];
+        for (var i = 0; i < connections.Length; i++)
+        {
+            var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync(sink);
+            connections[i] = tcp.GetStream(); // owns the socket
+        }
+
+        try
+        {
+            var send = (int worker, Payload payload) => CopyAsync(connections[worker], payload, errors);
+            await Batch.RunAsync(Batch.Noise("warmup", options.WarmupFiles, Math.Min(options.Size, 1 << 20), options.Chunk), 1, send);
+            var payloads = Batch.Noise("copy", options.Files, options.Size, options.Chunk);
+            var window = new ProcessWindow(options.ServerPid, null);
+            var figures = await Batch.RunAsync(payloads, options.Concurrency, send);
+            return new FileResult
+            {
+                Kind = "loopback",
+                Scenario = options.Scenario,
+                Store = "-",
+                Path = "loopback",
+                Files = options.Files,
+                FileBytes = options.Size,
+                Concurrency = options.Concurrency,
+                ChunkBytes = options.Chunk,
+                Errors = errors.ToDictionary(),
+            }.With(figures, window);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The sink: accepts connections on 127.0.0.1 and, per file, reads an 8-byte length and that many bytes, then answers with the length.</summary>
+    /// <param name="options">The options (<c>--port</c>).</param>
+    /// <returns>Never, unless listening fails; the script kills it.</returns>
+    public static async Task RunSinkAsync(FileLoadOptions options)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, options.Port);
+        listener.Start();
+        Console.WriteLine($"sink listening on {listener.LocalEndpoint}");
+        while (true)
+        {
+            var client = await listener.AcceptTcpClientAsync();
+            client.NoDelay = true;
+            _ = Task.Run(() => DrainAsync(client));
+        }
+    }
+
+    private static async Task<bool> CopyAsync(NetworkStream connection, Payload payload, ErrorTally errors)
+    {
+        var header = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(header, payload.Data.Length);
+        await connection.WriteAsync(header);
+        for (var i = 0; i < payload.Chunks; i++)
+        {
+            await connection.WriteAsync(payload.ChunkAt(i));
+        }
+
+        await connection.ReadExactlyAsync(header);
+        if (BinaryPrimitives.ReadInt64LittleEndian(header) != payload.Data.Length)
+        {
+            errors.Add("the sink counted other bytes than were sent");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task DrainAsync(TcpClient client)
+    {
+        using (client)
+        {
+            var stream = client.GetStream();
+            var header = new byte[8];
+            var buffer = new byte[SinkBufferBytes];
+            try
+            {
+                while (true)
+                {
+                    await stream.ReadExactlyAsync(header);
+                    var remaining = BinaryPrimitives.ReadInt64LittleEndian(header);
+                    var received = 0L;
+                    for (int read; remaining > 0 && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)))) > 0; remaining -= read)
+                    {
+                        received += read;
+                    }
+
+                    BinaryPrimitives.WriteInt64LittleEndian(header, received);
+                    await stream.WriteAsync(header);
+                }
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or IOException)
+            {
+                // The client is done with this connection.
+            }
+        }
+    }
+}

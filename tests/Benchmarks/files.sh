@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Atom file upload benchmark: upload throughput (MB/s, files/s) by the Upload client stream and by the browser's chunked
+# path, next to a raw TCP copy of the same bytes on loopback in the same run (the physical limit), and the time from
+# upload to READY with extracted text ("searchable"), against a real Atom server (src/Server) with a real clamd, through
+# the C# SDK. Figures, never pass/fail on time: the exit code is non-zero only when a file arrived wrong (size or
+# sha256), did not become READY, lacked its text, or did not download back byte for byte, or a call failed (or the
+# server, clamd or the sink could not be built or started). See README.md, "Files".
+#
+#   tests/Benchmarks/files.sh             full run (~4 min with both stores)
+#   QUICK=1 tests/Benchmarks/files.sh     smoke run: small sizes on SQLite, checks only (~40 s)
+#
+# Environment: QUICK=1, SKIP_BUILD=1, STORES ("sqlite postgres"), SERVER_CPU (0), LOAD_CPU (1),
+# SETS ("1MB:20:1 50MB:4:1 16KB:200:8": SIZE:FILES:CONCURRENCY, sizes in KB/MB = 10^3/10^6 or KiB/MiB),
+# PATHS ("stream chunks-web chunks-h2"), CHUNK (1MiB), IN_FLIGHT (4), WARMUP_FILES (2),
+# READY_CONTENTS ("text pdf"), READY_FILES (20), READY_TIMEOUT (120), MAX_FILE_BYTES (64 MiB or the largest set).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+if [[ "${QUICK:-0}" == 1 ]]; then
+  STORES=${STORES:-sqlite} SETS=${SETS:-"1MB:4:1 8MB:2:1 16KB:40:8"} READY_FILES=${READY_FILES:-3} WARMUP_FILES=${WARMUP_FILES:-1}
+else
+  STORES=${STORES:-"sqlite postgres"} SETS=${SETS:-"1MB:20:1 50MB:4:1 16KB:200:8"} READY_FILES=${READY_FILES:-20} WARMUP_FILES=${WARMUP_FILES:-2}
+fi
+PATHS=${PATHS:-"stream chunks-web chunks-h2"} CHUNK=${CHUNK:-1MiB} IN_FLIGHT=${IN_FLIGHT:-4}
+READY_CONTENTS=${READY_CONTENTS:-"text pdf"} READY_TIMEOUT=${READY_TIMEOUT:-120}
+ADMIN_TOKEN=atom_t3stadm1_GLckSADAV9xkIfKd0SI23jBb0-c3QmLWHofAKr0_zKw
+
+results="$here/results/files"
+runs="$results/runs"
+logs="$results/logs"
+server_dll="$root/src/Server/bin/Release/net10.0/Atom.Server.dll"
+fileload="$root/tests/Benchmarks/FileLoad/bin/Release/net10.0/Atom.Benchmarks.FileLoad.dll"
+
+# bytes SIZE: 16KB, 50MB, 1MiB or a plain number, in bytes.
+bytes() {
+  local n=${1%%[!0-9]*} unit=${1##*[0-9]}
+  case "${unit,,}" in
+    '' | b) echo "$n" ;; kb) echo $((n * 1000)) ;; mb) echo $((n * 1000000)) ;; kib) echo $((n * 1024)) ;; mib) echo $((n * 1048576)) ;;
+    *) echo "files.sh: unknown size '$1'" >&2; exit 2 ;;
+  esac
+}
+largest=$((64 * 1048576))
+for set in $SETS; do size=$(bytes "${set%%:*}"); (( size > largest )) && largest=$size; done
+MAX_FILE_BYTES=${MAX_FILE_BYTES:-$largest}
+
+# --- what we start besides the server: clamd and the raw TCP sink ------------------------------------
+clamd_dir= sink_pid=
+stop_sink() {
+  if [[ -n "$sink_pid" ]]; then kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; sink_pid=; fi
+}
+cleanup_more() {
+  stop_sink
+  if [[ -n "$clamd_dir" ]]; then "$root/tests/scripts/clamd.sh" stop "$clamd_dir"; rm -rf "$clamd_dir"; clamd_dir=; fi
+}
+
+BENCH=files
+# Every file is only served after clamd has scanned it; the quota and the size limit are raised out of the way.
+SERVER_ARGS=("--Atom:Files:MaxFileBytes=$MAX_FILE_BYTES" --Atom:Files:UserQuotaBytes=1099511627776)
+# shellcheck source=atom-server.sh
+source "$here/atom-server.sh"
+
+# --- build ----------------------------------------------------------------------------------------
+mkdir -p "$results"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  say "build Server + FileLoad (Release)"
+  dotnet build "$here/Files.slnf" -c Release -nologo -v q -clp:ErrorsOnly >"$results/build.log" 2>&1 \
+    || { cat "$results/build.log"; die "build failed"; }
+fi
+[[ -f "$server_dll" && -f "$fileload" ]] || die "missing build output (run without SKIP_BUILD=1)"
+
+rm -rf "$runs" "$logs"
+mkdir -p "$runs" "$logs"
+
+# --- clamd (on the server's core: scanning is the server's work), PostgreSQL when asked for -------------
+clamd_dir=$(mktemp -d /tmp/atom-filesbench-clamd.XXXXXX)
+say "clamd: starting with local signatures"
+scanner=$("${on_server_cpu[@]}" "$root/tests/scripts/clamd.sh" start "$clamd_dir" $$ | head -1) || die "clamd did not start"
+SERVER_ARGS+=("--Atom:Scanner:Address=$scanner")
+start_postgres_if_asked
+
+failed=0
+n=0
+# load NAME COMMAND ARGS...: one FileLoad run, its JSON in runs/ (numbered, so the report keeps the order).
+load() {
+  local name=$1; shift
+  n=$((n + 1))
+  "${on_load_cpu[@]}" dotnet "$fileload" "$@" --token "$ADMIN_TOKEN" --scenario "$name" --warmup-files "$WARMUP_FILES" \
+    --out "$runs/$(printf '%03d' "$n")-$name.json" || failed=1
+}
+
+# --- the physical limit: the same files over plain TCP to a sink pinned like the server -----------------
+"${on_server_cpu[@]}" dotnet "$fileload" sink >"$logs/sink.log" 2>&1 &
+sink_pid=$!
+sink=
+for _ in $(seq 300); do
+  sink=$(grep -soE 'sink listening on [0-9.]+:[0-9]+' "$logs/sink.log" | awk '{print $4}' || true)
+  [[ -n "$sink" ]] && break
+  kill -0 "$sink_pid" 2>/dev/null || { cat "$logs/sink.log"; die "the sink exited before listening"; }
+  sleep 0.1
+done
+[[ -n "$sink" ]] || die "the sink did not start within 30 s"
+for set in $SETS; do
+  IFS=: read -r size files concurrency <<<"$set"
+  say "raw TCP copy: $files x $size, $concurrency at a time"
+  load "loopback-$size-x$files-c$concurrency" loopback --sink "$sink" --server-pid "$sink_pid" \
+    --size "$size" --files "$files" --concurrency "$concurrency" --chunk "$CHUNK"
+done
+stop_sink
+
+# --- uploads and upload-to-ready, per store, on one server each ------------------------------------------
+for store in $STORES; do
+  start_server "$store" files
+  [[ -n "$web_target" ]] || die "the server printed no gRPC-Web (HTTP/1.1) address"
+  mapfile -t db < <(db_pid_args "$store")
+  for set in $SETS; do
+    IFS=: read -r size files concurrency <<<"$set"
+    for path in $PATHS; do
+      say "$store: $path, $files x $size, $concurrency at a time"
+      load "$store-$path-$size-x$files-c$concurrency" upload --store "$store" --path "$path" --target "$target" --web-target "$web_target" \
+        --server-pid "$server_pid" "${db[@]}" --size "$size" --files "$files" --concurrency "$concurrency" --chunk "$CHUNK" \
+        --in-flight "$IN_FLIGHT" --ready-timeout "$READY_TIMEOUT"
+      kill -0 "$server_pid" 2>/dev/null || { say "the server died"; failed=1; stop_server; start_server "$store" "after-$path-$size"; }
+    done
+  done
+  for content in $READY_CONTENTS; do
+    say "$store: upload to ready, $READY_FILES $content file(s) one at a time"
+    load "$store-ready-$content" ready --store "$store" --content "$content" --target "$target" --server-pid "$server_pid" "${db[@]}" \
+      --files "$READY_FILES" --ready-timeout "$READY_TIMEOUT"
+  done
+  stop_server
+done
+
+# --- report ------------------------------------------------------------------------------------------
+machine="$(machine_note) Uploads are white-noise WAV files (incompressible; processing reads only their header, then clamd scans every byte)."
+echo
+dotnet "$fileload" report --runs "$runs" --report "$results/latest" --machine "$machine" || failed=1
+
+if (( failed )); then
+  say "FAILED: a file arrived wrong, did not become ready, or a call failed (see above and $logs)"
+  exit 1
+fi
+say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
