@@ -21,6 +21,9 @@ public sealed record BatchFigures(LatencyHistogram Latency, long Bytes, int File
 /// <summary>Sends a batch of files with a number of workers, each taking the next file when its last one is answered (closed loop).</summary>
 public static class Batch
 {
+    /// <summary>The largest warm-up file: a few chunks, so the per-chunk code is warm too, without making warm-up as long as the run.</summary>
+    public const int WarmupFileBytes = 4_000_000;
+
     /// <summary>Runs the batch.</summary>
     /// <param name="payloads">The files.</param>
     /// <param name="concurrency">The workers: files in flight at once.</param>

@@ -6,11 +6,11 @@ namespace Atom.Benchmarks.FileLoad;
 /// <summary>Command-line options of the file load tool (`--name value` pairs and flags).</summary>
 public sealed class FileLoadOptions
 {
-    private static readonly HashSet<string> Flags = ["--json"];
+    private static readonly HashSet<string> Flags = ["--json", "--to-disk"];
 
     private static readonly HashSet<string> Known =
     [
-        "--target", "--web-target", "--sink", "--port", "--token", "--store", "--path", "--content", "--size", "--files", "--concurrency",
+        "--target", "--web-target", "--sink", "--port", "--write-dir", "--token", "--store", "--path", "--content", "--size", "--files", "--concurrency",
         "--chunk", "--in-flight", "--warmup-files", "--ready-timeout", "--server-pid", "--db-pid", "--scenario", "--out", "--runs", "--report", "--machine",
     ];
 
@@ -32,6 +32,12 @@ public sealed class FileLoadOptions
 
     /// <summary>Gets the port the sink listens on; 0 for any free one.</summary>
     public int Port => _args.Int("--port", 0);
+
+    /// <summary>Gets the directory the sink writes each file to (flushed every chunk, then deleted); null to only read them.</summary>
+    public string? WriteDirectory => _args.Value("--write-dir");
+
+    /// <summary>Gets whether the loopback run's sink writes to disk (a label: the sink's <c>--write-dir</c> decides).</summary>
+    public bool ToDisk => _args.Has("--to-disk");
 
     /// <summary>Gets the API key every call carries (the bootstrap admin's in files.sh).</summary>
     public string Token => _args.Text("--token", Environment.GetEnvironmentVariable("ATOM_TOKEN") ?? string.Empty);
@@ -68,7 +74,7 @@ public sealed class FileLoadOptions
     /// <summary>Gets how many UploadChunk calls one upload keeps in flight (chunks paths).</summary>
     public int InFlight => Math.Max(1, _args.Int("--in-flight", 4));
 
-    /// <summary>Gets the unmeasured files uploaded first (each at most 1 MiB), so the measured ones meet warm code.</summary>
+    /// <summary>Gets the unmeasured files uploaded first (each at most 4 MB), so the measured ones meet warm code.</summary>
     public int WarmupFiles => Math.Max(0, _args.Int("--warmup-files", 2));
 
     /// <summary>Gets how long a file may take to reach a final state after its upload.</summary>

@@ -31,22 +31,23 @@ public static class FileReport
             md.AppendLine(machine).AppendLine();
         }
 
-        // One group per batch shape (size, count, concurrency), the raw copy first: the ratio is to it.
+        // One group per batch shape (size, count, concurrency), the raw copies first: the ratios are to them.
         var batches = runs.Where(r => r.Kind is "loopback" or "upload")
             .GroupBy(r => (r.FileBytes, r.Files, r.Concurrency))
-            .Select(g => g.OrderBy(r => r.Kind == "loopback" ? 0 : 1).ToList())
+            .Select(g => g.OrderBy(r => r.Path switch { "loopback" => 0, "loopback-disk" => 1, _ => 2 }).ToList())
             .ToList();
         if (batches.Count > 0)
         {
             md.AppendLine("## Upload throughput, next to a raw TCP copy of the same bytes on loopback (the physical limit)").AppendLine();
-            Header(md, "| store | path | files × size | conc | chunk | in flight | MB/s | files/s | × raw copy | file p50 ms | file p99 ms | all ready s | srv cpu % | srv cpu ms/MB | srv cpu wait % | db cpu % | load cpu % | srv rss / peak MiB | load rss MiB | load avg | checks |", leftAligned: 2);
+            Header(md, "| store | path | files × size | conc | chunk | in flight | MB/s | files/s | × raw copy | × disk copy | file p50 ms | file p99 ms | all ready s | srv cpu % | srv cpu ms/MB | srv cpu wait % | db cpu % | load cpu % | srv rss / peak MiB | load rss MiB | load avg | checks |", leftAligned: 2);
             foreach (var batch in batches)
             {
-                var copy = batch.FirstOrDefault(r => r.Kind == "loopback")?.MegabytesPerSecond;
+                var copy = batch.FirstOrDefault(r => r.Path == "loopback")?.MegabytesPerSecond;
+                var disk = batch.FirstOrDefault(r => r.Path == "loopback-disk")?.MegabytesPerSecond;
                 foreach (var r in batch)
                 {
-                    var ratio = copy is > 0 ? (r.MegabytesPerSecond / copy.Value).ToString("F2", inv) : "-";
-                    md.AppendLine(inv, $"| {r.Store} | {PathName(r.Path)} | {r.Files} × {Size(r.FileBytes)} | {r.Concurrency} | {Size(r.ChunkBytes)} | {(r.InFlight?.ToString(inv) ?? "-")} | {r.MegabytesPerSecond:F1} | {r.FilesPerSecond:F1} | {ratio} | {Ms(r.FileLatencyMs?.P50)} | {Ms(r.FileLatencyMs?.P99)} | {r.ReadySeconds?.ToString("F2", inv) ?? "-"} | {Pct(r.ServerCpuSeconds, r)} | {PerMegabyte(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {Mib(r.ServerRssMiB)} / {Mib(r.ServerPeakRssMiB)} | {Mib(r.ClientRssMiB)} | {r.LoadAverage:F1} | {Checks(r)} |");
+                    var ratio = Ratio(r.MegabytesPerSecond, copy);
+                    md.AppendLine(inv, $"| {r.Store} | {PathName(r.Path)} | {r.Files} × {Size(r.FileBytes)} | {r.Concurrency} | {Size(r.ChunkBytes)} | {(r.InFlight?.ToString(inv) ?? "-")} | {r.MegabytesPerSecond:F1} | {r.FilesPerSecond:F1} | {ratio} | {Ratio(r.MegabytesPerSecond, disk)} | {Ms(r.FileLatencyMs?.P50)} | {Ms(r.FileLatencyMs?.P99)} | {r.ReadySeconds?.ToString("F2", inv) ?? "-"} | {Pct(r.ServerCpuSeconds, r)} | {PerMegabyte(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {Mib(r.ServerRssMiB)} / {Mib(r.ServerPeakRssMiB)} | {Mib(r.ClientRssMiB)} | {r.LoadAverage:F1} | {Checks(r)} |");
                 }
             }
 
@@ -78,6 +79,7 @@ public static class FileReport
     private static string PathName(string path) => path switch
     {
         "loopback" => "raw TCP copy",
+        "loopback-disk" => "raw TCP copy + write + fsync",
         "stream" => "Upload stream (gRPC)",
         "chunks-web" => "browser: chunks, gRPC-Web",
         "chunks-h2" => "chunks, gRPC",
@@ -92,6 +94,8 @@ public static class FileReport
         >= 1024 when bytes % 1024 == 0 => $"{bytes >> 10} KiB",
         _ => bytes.ToString(CultureInfo.InvariantCulture),
     };
+
+    private static string Ratio(double value, double? baseline) => baseline is > 0 ? (value / baseline.Value).ToString("F2", CultureInfo.InvariantCulture) : "-";
 
     private static string Mib(double? value) => value?.ToString("F0", CultureInfo.InvariantCulture) ?? "-";
 

@@ -9,6 +9,8 @@ namespace Atom.Benchmarks.FileLoad;
 /// The physical limit: the same files, sizes, chunking and concurrency as an upload run, copied over plain TCP on
 /// 127.0.0.1 to a sink process (pinned like the server) that reads them into a buffer and answers with the count.
 /// No framing, no hashing, no disk: what an upload costs beyond this is the price of the protocol and the store.
+/// A sink given a directory also writes each file there, flushing it to disk every chunk as the server's staging
+/// does, and deletes it: the limit of a durable upload on this machine's disk.
 /// </summary>
 public static class LoopbackRun
 {
@@ -20,6 +22,7 @@ public static class LoopbackRun
     public static async Task<FileResult> RunAsync(FileLoadOptions options)
     {
         var errors = new ErrorTally();
+        var path = options.ToDisk ? "loopback-disk" : "loopback";
         var sink = IPEndPoint.Parse(options.Sink);
         var connections = new NetworkStream[options.Concurrency];
         for (var i = 0; i < connections.Length; i++)
@@ -32,7 +35,7 @@ public static class LoopbackRun
         try
         {
             var send = (int worker, Payload payload) => CopyAsync(connections[worker], payload, errors);
-            await Batch.RunAsync(Batch.Noise("warmup", options.WarmupFiles, Math.Min(options.Size, 1 << 20), options.Chunk), 1, send);
+            await Batch.RunAsync(Batch.Noise("warmup", options.WarmupFiles, Math.Min(options.Size, Batch.WarmupFileBytes), options.Chunk), 1, send);
             var payloads = Batch.Noise("copy", options.Files, options.Size, options.Chunk);
             var window = new ProcessWindow(options.ServerPid, null);
             var figures = await Batch.RunAsync(payloads, options.Concurrency, send);
@@ -41,7 +44,7 @@ public static class LoopbackRun
                 Kind = "loopback",
                 Scenario = options.Scenario,
                 Store = "-",
-                Path = "loopback",
+                Path = path,
                 Files = options.Files,
                 FileBytes = options.Size,
                 Concurrency = options.Concurrency,
@@ -58,19 +61,24 @@ public static class LoopbackRun
         }
     }
 
-    /// <summary>The sink: accepts connections on 127.0.0.1 and, per file, reads an 8-byte length and that many bytes, then answers with the length.</summary>
-    /// <param name="options">The options (<c>--port</c>).</param>
+    /// <summary>
+    /// The sink: accepts connections on 127.0.0.1 and, per file, reads an 8-byte length and that many bytes (writing
+    /// them to a file in <c>--write-dir</c>, flushed every <c>--chunk</c> bytes, when given), then answers with the length.
+    /// </summary>
+    /// <param name="options">The options (<c>--port</c>, <c>--write-dir</c>, <c>--chunk</c>).</param>
     /// <returns>Never, unless listening fails; the script kills it.</returns>
     public static async Task RunSinkAsync(FileLoadOptions options)
     {
         var listener = new TcpListener(IPAddress.Loopback, options.Port);
         listener.Start();
         Console.WriteLine($"sink listening on {listener.LocalEndpoint}");
+        var directory = options.WriteDirectory;
+        var chunk = options.Chunk;
         while (true)
         {
             var client = await listener.AcceptTcpClientAsync();
             client.NoDelay = true;
-            _ = Task.Run(() => DrainAsync(client));
+            _ = Task.Run(() => DrainAsync(client, directory, chunk));
         }
     }
 
@@ -94,7 +102,7 @@ public static class LoopbackRun
         return true;
     }
 
-    private static async Task DrainAsync(TcpClient client)
+    private static async Task DrainAsync(TcpClient client, string? directory, int chunk)
     {
         using (client)
         {
@@ -107,10 +115,29 @@ public static class LoopbackRun
                 {
                     await stream.ReadExactlyAsync(header);
                     var remaining = BinaryPrimitives.ReadInt64LittleEndian(header);
+                    var file = directory is null ? null : Path.Combine(directory, Guid.NewGuid().ToString("N") + ".part");
+                    using var handle = file is null ? null : File.OpenHandle(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous);
                     var received = 0L;
+                    var flushed = 0L;
                     for (int read; remaining > 0 && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)))) > 0; remaining -= read)
                     {
+                        if (handle is not null)
+                        {
+                            await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), received);
+                            if (received + read - flushed >= chunk || remaining == read)
+                            {
+                                RandomAccess.FlushToDisk(handle);
+                                flushed = received + read;
+                            }
+                        }
+
                         received += read;
+                    }
+
+                    if (file is not null)
+                    {
+                        handle!.Dispose();
+                        File.Delete(file);
                     }
 
                     BinaryPrimitives.WriteInt64LittleEndian(header, received);

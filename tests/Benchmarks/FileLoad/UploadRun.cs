@@ -32,7 +32,7 @@ public static class UploadRun
         };
 
         var tag = $"{path}-{target.RunTag}";
-        await Batch.RunAsync(Batch.Noise($"warmup-{tag}", options.WarmupFiles, Math.Min(options.Size, 1 << 20), options.Chunk), 1, send);
+        await Batch.RunAsync(Batch.Noise($"warmup-{tag}", options.WarmupFiles, Math.Min(options.Size, Batch.WarmupFileBytes), options.Chunk), 1, send);
         await target.WaitUntilProcessedAsync(stored.Values, needText: false);
 
         var payloads = Batch.Noise(tag, options.Files, options.Size, options.Chunk);
