@@ -1,6 +1,6 @@
 # Sourced by chat.sh and files.sh: what both do the same way around a real Atom server (src/Server) on loopback.
-# The sourcing script sets, before calling anything here: root, logs, server_dll, ADMIN_TOKEN, STORES, BENCH (a short
-# name for temporary directories and messages), and SERVER_ARGS (an array of its own server flags).
+# The sourcing script sets, before calling anything here: root, results, runs, logs, server_dll, ADMIN_TOKEN, STORES,
+# BENCH (a short name for temporary directories and messages), and SERVER_ARGS (an array of its own server flags).
 # Sets: on_server_cpu / on_load_cpu (taskset prefixes), pinning, server_pid, target (native gRPC), web_target
 # (gRPC-Web and REST, HTTP/1.1), pg_dir and pg_connection (when STORES names postgres).
 
@@ -40,6 +40,29 @@ else
   pinning="not pinned"
 fi
 
+# build_and_clear SLNF TOOL_DLL: builds the server and the load tool (unless SKIP_BUILD=1), checks both are there, and
+# empties runs/ and logs/ of the last run.
+build_and_clear() {
+  mkdir -p "$results"
+  if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    say "build $(basename "$1") (Release)"
+    dotnet build "$1" -c Release -nologo -v q -clp:ErrorsOnly >"$results/build.log" 2>&1 \
+      || { cat "$results/build.log"; die "build failed"; }
+  fi
+  [[ -f "$server_dll" && -f "$2" ]] || die "missing build output (run without SKIP_BUILD=1)"
+  rm -rf "$runs" "$logs"
+  mkdir -p "$runs" "$logs"
+}
+
+failed=0 n=0
+# run_tool NAME TOOL_DLL COMMAND ARGS...: one load-tool run on the load core as the admin, its JSON in runs/ (numbered,
+# so the report keeps the order); a run that fails sets failed=1.
+run_tool() {
+  local name=$1 dll=$2; shift 2
+  n=$((n + 1))
+  "${on_load_cpu[@]}" dotnet "$dll" "$@" --token "$ADMIN_TOKEN" --scenario "$name" --out "$runs/$(printf '%03d' "$n")-$name.json" || failed=1
+}
+
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start_postgres_if_asked: PostgreSQL on the server's core when STORES names it.
@@ -76,6 +99,19 @@ start_server() {
   target=$address
   web_target=$(grep -soE 'gRPC-Web and REST \(HTTP/1.1\) +http://[0-9.]+:[0-9]+' "$log" | grep -oE 'http://[0-9.:]+' | head -1 || true)
   say "atom ($store) listening on $target (pid $server_pid)"
+}
+
+# report_and_exit TOOL_DLL WHAT_FAILS [NOTE]: the tables from runs/ into results/latest.{md,json}, with the machine note
+# (and NOTE) on top; exits 1 when a run failed, naming WHAT_FAILS, else 0.
+report_and_exit() {
+  echo
+  dotnet "$1" report --runs "$runs" --report "$results/latest" --machine "$(machine_note)${3:+ $3}" || failed=1
+  if (( failed )); then
+    say "FAILED: $2 (see above and $logs)"
+    exit 1
+  fi
+  say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
+  exit 0
 }
 
 # machine_note: the machine, the pinning and the load average around the run, for the top of the report.

@@ -48,30 +48,16 @@ SERVER_ARGS=(--Atom:Chat:SendBurst=1000000 --Atom:Chat:SendsPerSecond=1000000)
 # shellcheck source=atom-server.sh
 source "$here/atom-server.sh"
 
-# --- build ----------------------------------------------------------------------------------------
-mkdir -p "$results"
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  say "build Server + ChatLoad (Release)"
-  dotnet build "$here/Chat.slnf" -c Release -nologo -v q -clp:ErrorsOnly >"$results/build.log" 2>&1 \
-    || { cat "$results/build.log"; die "build failed"; }
-fi
-[[ -f "$server_dll" && -f "$chatload" ]] || die "missing build output (run without SKIP_BUILD=1)"
-
-rm -rf "$runs" "$logs"
-mkdir -p "$runs" "$logs"
+build_and_clear "$here/Chat.slnf" "$chatload"
 
 start_postgres_if_asked
 
-failed=0
-n=0
-# load NAME ARGS...: one ChatLoad run against the current server, its JSON in runs/ (numbered, so the report keeps the order).
+# load NAME ARGS...: one ChatLoad run against the current server.
 load() {
   local name=$1; shift
-  n=$((n + 1))
   local db
   mapfile -t db < <(db_pid_args "$store")
-  "${on_load_cpu[@]}" dotnet "$chatload" "$@" "${db[@]}" --target "$target" --token "$ADMIN_TOKEN" --server-pid "$server_pid" \
-    --scenario "$name" --drain-timeout "$DRAIN_TIMEOUT" --out "$runs/$(printf '%03d' "$n")-$name.json" || failed=1
+  run_tool "$name" "$chatload" "$@" "${db[@]}" --target "$target" --server-pid "$server_pid" --drain-timeout "$DRAIN_TIMEOUT"
   kill -0 "$server_pid" 2>/dev/null || { say "the server died during $name"; failed=1; start_server "$store" "after-$name"; }
 }
 
@@ -114,12 +100,4 @@ for store in $STORES; do
 done
 
 # --- report ------------------------------------------------------------------------------------------
-machine=$(machine_note)
-echo
-dotnet "$chatload" report --runs "$runs" --report "$results/latest" --machine "$machine" || failed=1
-
-if (( failed )); then
-  say "FAILED: a message was lost, duplicated or out of order, or a call failed (see above and $logs)"
-  exit 1
-fi
-say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
+report_and_exit "$chatload" "a message was lost, duplicated or out of order, or a call failed"

@@ -63,17 +63,7 @@ SERVER_ARGS=("--Atom:Files:MaxFileBytes=$MAX_FILE_BYTES" "--Atom:Scanner:MaxStre
 # shellcheck source=atom-server.sh
 source "$here/atom-server.sh"
 
-# --- build ----------------------------------------------------------------------------------------
-mkdir -p "$results"
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  say "build Server + FileLoad (Release)"
-  dotnet build "$here/Files.slnf" -c Release -nologo -v q -clp:ErrorsOnly >"$results/build.log" 2>&1 \
-    || { cat "$results/build.log"; die "build failed"; }
-fi
-[[ -f "$server_dll" && -f "$fileload" ]] || die "missing build output (run without SKIP_BUILD=1)"
-
-rm -rf "$runs" "$logs"
-mkdir -p "$runs" "$logs"
+build_and_clear "$here/Files.slnf" "$fileload"
 
 # --- clamd, PostgreSQL when asked for ------------------------------------------------------------------
 # clamd runs on the load tool's core: scanning one file while the next uploads would otherwise take the server's core,
@@ -84,15 +74,8 @@ scanner=$("${on_load_cpu[@]}" "$root/tests/scripts/clamd.sh" start "$clamd_dir" 
 SERVER_ARGS+=("--Atom:Scanner:Address=$scanner")
 start_postgres_if_asked
 
-failed=0
-n=0
-# load NAME COMMAND ARGS...: one FileLoad run, its JSON in runs/ (numbered, so the report keeps the order).
-load() {
-  local name=$1; shift
-  n=$((n + 1))
-  "${on_load_cpu[@]}" dotnet "$fileload" "$@" --token "$ADMIN_TOKEN" --scenario "$name" --warmup-files "$WARMUP_FILES" \
-    --out "$runs/$(printf '%03d' "$n")-$name.json" || failed=1
-}
+# load NAME COMMAND ARGS...: one FileLoad run.
+load() { local name=$1; shift; run_tool "$name" "$fileload" "$@" --warmup-files "$WARMUP_FILES"; }
 
 # --- the physical limits: the same files over plain TCP to a sink pinned like the server, which only reads them,
 # then to one that also writes them to disk, flushed every chunk as the server's staging does --------------
@@ -150,12 +133,5 @@ for store in $STORES; do
 done
 
 # --- report ------------------------------------------------------------------------------------------
-machine="$(machine_note) Uploads are white-noise WAV files (incompressible; processing reads only their header, then clamd scans every byte)."
-echo
-dotnet "$fileload" report --runs "$runs" --report "$results/latest" --machine "$machine" || failed=1
-
-if (( failed )); then
-  say "FAILED: a file arrived wrong, did not become ready, or a call failed (see above and $logs)"
-  exit 1
-fi
-say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
+report_and_exit "$fileload" "a file arrived wrong, did not become ready, or a call failed" \
+  "Uploads are white-noise WAV files (incompressible; processing reads only their header, then clamd scans every byte)."

@@ -43,7 +43,7 @@ public static class ChatReport
             Header(md, "| store | transport | subscribers | streams/conn | rate msg/s | sent | deliveries | p50 ms | p90 ms | p99 ms | max ms | send p50 ms | send p99 ms | srv cpu % | srv cpu wait % | db cpu % | load cpu % | load avg | checks |", leftAligned: 2);
             foreach (var r in fanout)
             {
-                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.SubscribersPerRoom} | {r.StreamsPerConnection} | {r.SendsPerSecond:F0} | {r.Sent} | {r.Deliveries} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P90)} | {Ms(r.DeliveryLatencyMs?.P99)} | {Ms(r.DeliveryLatencyMs?.Max)} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {Pct(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {r.LoadAverage:F1} | {Checks(r)} |");
+                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.SubscribersPerRoom} | {r.StreamsPerConnection} | {r.SendsPerSecond:F0} | {r.Sent} | {r.Deliveries} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P90)} | {Ms(r.DeliveryLatencyMs?.P99)} | {Ms(r.DeliveryLatencyMs?.Max)} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {Pct(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.ServerCpuWaitSeconds, r)} | {Pct(r.Process?.DbCpuSeconds, r)} | {Pct(r.Process?.ClientCpuSeconds, r)} | {r.Process?.LoadAverage:F1} | {Checks(r)} |");
             }
 
             md.AppendLine();
@@ -56,7 +56,7 @@ public static class ChatReport
             Header(md, "| store | senders | rooms | subs/room | sends/s | send p50 ms | send p99 ms | deliveries/s | delivery p50 ms | delivery p99 ms | drain s | srv cpu % | srv cpu wait % | srv cpu ms/send | db cpu % | load cpu % | load avg | cut-offs | checks |", leftAligned: 1);
             foreach (var r in load)
             {
-                md.AppendLine(inv, $"| {r.Store} | {r.Senders} | {r.Rooms} | {r.SubscribersPerRoom} | {r.SendsPerSecond:F0} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {(r.Deliveries == 0 ? "-" : r.DeliveriesPerSecond.ToString("F0", inv))} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P99)} | {r.DrainSeconds:F2} | {Pct(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {PerSend(r.ServerCpuSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {r.LoadAverage:F1} | {r.Cutoffs} | {Checks(r)} |");
+                md.AppendLine(inv, $"| {r.Store} | {r.Senders} | {r.Rooms} | {r.SubscribersPerRoom} | {r.SendsPerSecond:F0} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {(r.Deliveries == 0 ? "-" : r.DeliveriesPerSecond.ToString("F0", inv))} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P99)} | {r.DrainSeconds:F2} | {Pct(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.ServerCpuWaitSeconds, r)} | {PerSend(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.DbCpuSeconds, r)} | {Pct(r.Process?.ClientCpuSeconds, r)} | {r.Process?.LoadAverage:F1} | {r.Cutoffs} | {Checks(r)} |");
             }
 
             md.AppendLine();
@@ -70,7 +70,7 @@ public static class ChatReport
             foreach (var r in idle)
             {
                 var readings = string.Join(", ", (r.Memory ?? []).Select(m => string.Create(inv, $"{m.Label}: {m.RssMiB:F0} ({m.AnonMiB:F0})")));
-                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.StreamsPerConnection} | {readings} | {r.RssKiBPerStream:F1} | {r.AnonKiBPerStream:F1} | {Ms(r.DeliveryLatencyMs?.P50)} / {Ms(r.DeliveryLatencyMs?.Max)} | {r.LoadAverage:F1} | {Checks(r)} |");
+                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.StreamsPerConnection} | {readings} | {r.RssKiBPerStream:F1} | {r.AnonKiBPerStream:F1} | {Ms(r.DeliveryLatencyMs?.P50)} / {Ms(r.DeliveryLatencyMs?.Max)} | {r.Process?.LoadAverage:F1} | {Checks(r)} |");
             }
 
             md.AppendLine();

@@ -7,7 +7,7 @@ using Atom.Benchmarks.Shared;
 namespace Atom.Benchmarks.ChatLoad;
 
 /// <summary>The figures and checks of one chat run; the unit of results/chat/runs/*.json.</summary>
-public sealed record ChatResult
+public sealed record ChatResult : IRunResult
 {
     /// <summary>Gets the command: fanout, throughput or idle.</summary>
     public required string Kind { get; init; }
@@ -78,26 +78,8 @@ public sealed record ChatResult
     /// <summary>Gets failed calls and broken checks, by reason (empty when everything was right).</summary>
     public Dictionary<string, long> Errors { get; init; } = [];
 
-    /// <summary>Gets the load generator's CPU seconds in the measured phase.</summary>
-    public double? ClientCpuSeconds { get; init; }
-
-    /// <summary>Gets the server's CPU seconds in the measured phase.</summary>
-    public double? ServerCpuSeconds { get; init; }
-
-    /// <summary>Gets the seconds the server's threads waited for a CPU while runnable in the measured phase (other work on the machine).</summary>
-    public double? ServerCpuWaitSeconds { get; init; }
-
-    /// <summary>Gets the database server's CPU seconds in the measured phase (PostgreSQL: the postmaster and its backends).</summary>
-    public double? DbCpuSeconds { get; init; }
-
-    /// <summary>Gets the machine's 1-minute load average at the end of the measured phase: other work on a shared machine shows here.</summary>
-    public double? LoadAverage { get; init; }
-
-    /// <summary>Gets the server's resident memory at the end, in MiB.</summary>
-    public double? ServerRssMiB { get; init; }
-
-    /// <summary>Gets the server's peak resident memory since it started, in MiB.</summary>
-    public double? ServerPeakRssMiB { get; init; }
+    /// <summary>Gets the CPU of the load tool, the server and the database in the measured phase, and memory and load at its end.</summary>
+    public ProcessReadings? Process { get; init; }
 
     /// <summary>Gets the idle run's memory readings, one per stream count.</summary>
     public List<MemoryStep>? Memory { get; init; }
@@ -146,7 +128,7 @@ public sealed record ChatResult
         }
 
         text.AppendLine(inv, $"  checks    gaps {Gaps}  repeats {Repeats}  mismatches {Mismatches}  undelivered {Undelivered}  cut-offs {Cutoffs}");
-        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")} (waited {F(ServerCpuWaitSeconds, "F2")})  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})  load avg {F(LoadAverage, "F1")}");
+        text.AppendLine((Process ?? new ProcessReadings()).ToText());
         foreach (var (reason, count) in Errors)
         {
             text.AppendLine(inv, $"  ERROR x{count}: {reason}");
@@ -155,7 +137,7 @@ public sealed record ChatResult
         return text.ToString();
     }
 
-    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+    private static string F(double? value, string format) => ProcessReadings.F(value, format);
 }
 
 /// <summary>The server's memory with a number of idle streams open.</summary>

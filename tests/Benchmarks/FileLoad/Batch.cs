@@ -91,15 +91,7 @@ public static class Batch
             MegabytesPerSecond = figures.MegabytesPerSecond,
             FilesPerSecond = figures.FilesPerSecond,
             FileLatencyMs = LatencyFigures.From(figures.Latency),
-            ServerCpuSeconds = window.ServerCpu,
-            ServerCpuWaitSeconds = window.ServerCpuWait,
-            ClientCpuSeconds = window.ClientCpu,
-            DbCpuSeconds = window.DbCpu,
-            LoadAverage = ProcessWindow.LoadAverage,
-            ServerRssMiB = window.ServerRss,
-            ServerPeakRssMiB = window.ServerPeakRss,
-            ClientRssMiB = ProcessWindow.ClientRss,
-            ClientPeakRssMiB = ProcessWindow.ClientPeakRss,
+            Process = window.Read(),
         };
     }
 }

@@ -47,7 +47,7 @@ public static class FileReport
                 foreach (var r in batch)
                 {
                     var ratio = Ratio(r.MegabytesPerSecond, copy);
-                    md.AppendLine(inv, $"| {r.Store} | {PathName(r.Path)} | {r.Files} × {Size(r.FileBytes)} | {r.Concurrency} | {Size(r.ChunkBytes)} | {(r.InFlight?.ToString(inv) ?? "-")} | {r.MegabytesPerSecond:F1} | {r.FilesPerSecond:F1} | {ratio} | {Ratio(r.MegabytesPerSecond, disk)} | {Ms(r.FileLatencyMs?.P50)} | {Ms(r.FileLatencyMs?.P99)} | {r.ReadySeconds?.ToString("F2", inv) ?? "-"} | {Pct(r.ServerCpuSeconds, r)} | {PerMegabyte(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {Mib(r.ServerRssMiB)} / {Mib(r.ServerPeakRssMiB)} | {Mib(r.ClientRssMiB)} | {r.LoadAverage:F1} | {Checks(r)} |");
+                    md.AppendLine(inv, $"| {r.Store} | {PathName(r.Path)} | {r.Files} × {Size(r.FileBytes)} | {r.Concurrency} | {Size(r.ChunkBytes)} | {(r.InFlight?.ToString(inv) ?? "-")} | {r.MegabytesPerSecond:F1} | {r.FilesPerSecond:F1} | {ratio} | {Ratio(r.MegabytesPerSecond, disk)} | {Ms(r.FileLatencyMs?.P50)} | {Ms(r.FileLatencyMs?.P99)} | {r.ReadySeconds?.ToString("F2", inv) ?? "-"} | {Pct(r.Process?.ServerCpuSeconds, r)} | {PerMegabyte(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.ServerCpuWaitSeconds, r)} | {Pct(r.Process?.DbCpuSeconds, r)} | {Pct(r.Process?.ClientCpuSeconds, r)} | {Mib(r.Process?.ServerRssMiB)} / {Mib(r.Process?.ServerPeakRssMiB)} | {Mib(r.Process?.ClientRssMiB)} | {r.Process?.LoadAverage:F1} | {Checks(r)} |");
                 }
             }
 
@@ -61,8 +61,8 @@ public static class FileReport
             Header(md, "| store | content | files | bytes | upload p50 ms | upload p99 ms | ready p50 ms | ready p99 ms | ready max ms | processing p50 ms | processing p99 ms | srv cpu ms/file | load avg | checks |", leftAligned: 2);
             foreach (var r in ready)
             {
-                var perFile = r.ServerCpuSeconds is { } s && r.Files > 0 ? (1000 * s / r.Files).ToString("F1", inv) : "-";
-                md.AppendLine(inv, $"| {r.Store} | {r.Path} | {r.Files} | {r.FileBytes} | {Ms(r.FileLatencyMs?.P50)} | {Ms(r.FileLatencyMs?.P99)} | {Ms(r.ReadyLatencyMs?.P50)} | {Ms(r.ReadyLatencyMs?.P99)} | {Ms(r.ReadyLatencyMs?.Max)} | {Ms(r.ProcessingLatencyMs?.P50)} | {Ms(r.ProcessingLatencyMs?.P99)} | {perFile} | {r.LoadAverage:F1} | {Checks(r)} |");
+                var perFile = r.Process?.ServerCpuSeconds is { } s && r.Files > 0 ? (1000 * s / r.Files).ToString("F1", inv) : "-";
+                md.AppendLine(inv, $"| {r.Store} | {r.Path} | {r.Files} | {r.FileBytes} | {Ms(r.FileLatencyMs?.P50)} | {Ms(r.FileLatencyMs?.P99)} | {Ms(r.ReadyLatencyMs?.P50)} | {Ms(r.ReadyLatencyMs?.P99)} | {Ms(r.ReadyLatencyMs?.Max)} | {Ms(r.ProcessingLatencyMs?.P50)} | {Ms(r.ProcessingLatencyMs?.P99)} | {perFile} | {r.Process?.LoadAverage:F1} | {Checks(r)} |");
             }
 
             md.AppendLine();

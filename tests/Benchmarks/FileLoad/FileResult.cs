@@ -7,7 +7,7 @@ using Atom.Benchmarks.Shared;
 namespace Atom.Benchmarks.FileLoad;
 
 /// <summary>The figures and checks of one file run; the unit of results/files/runs/*.json.</summary>
-public sealed record FileResult
+public sealed record FileResult : IRunResult
 {
     /// <summary>Gets the command: loopback, upload or ready.</summary>
     public required string Kind { get; init; }
@@ -66,36 +66,34 @@ public sealed record FileResult
     /// <summary>Gets failed calls and broken checks, by reason (empty when everything was right).</summary>
     public Dictionary<string, long> Errors { get; init; } = [];
 
-    /// <summary>Gets the load tool's CPU seconds in the measured phase.</summary>
-    public double? ClientCpuSeconds { get; init; }
-
-    /// <summary>Gets the server's (or the sink's) CPU seconds in the measured phase.</summary>
-    public double? ServerCpuSeconds { get; init; }
-
-    /// <summary>Gets the seconds the server's threads waited for a CPU while runnable in the measured phase (other work on the machine).</summary>
-    public double? ServerCpuWaitSeconds { get; init; }
-
-    /// <summary>Gets the database server's CPU seconds in the measured phase (PostgreSQL: the postmaster and its backends).</summary>
-    public double? DbCpuSeconds { get; init; }
-
-    /// <summary>Gets the machine's 1-minute load average at the end of the measured phase.</summary>
-    public double? LoadAverage { get; init; }
-
-    /// <summary>Gets the server's resident memory at the end of the measured phase, in MiB.</summary>
-    public double? ServerRssMiB { get; init; }
-
-    /// <summary>Gets the server's peak resident memory since it started, in MiB.</summary>
-    public double? ServerPeakRssMiB { get; init; }
-
-    /// <summary>Gets the load tool's resident memory at the end of the measured phase, in MiB (it holds every file's bytes).</summary>
-    public double? ClientRssMiB { get; init; }
-
-    /// <summary>Gets the load tool's peak resident memory, in MiB.</summary>
-    public double? ClientPeakRssMiB { get; init; }
+    /// <summary>Gets the CPU of the load tool, the server (or the sink) and the database in the measured phase, and memory
+    /// and load at its end (the load tool's memory holds every file's bytes).</summary>
+    public ProcessReadings? Process { get; init; }
 
     /// <summary>Gets whether every file arrived intact, reached READY and came back byte for byte.</summary>
     [JsonIgnore]
     public bool Succeeded => Errors.Count == 0;
+
+    /// <summary>Starts a result with a run's labels as the options give them.</summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="kind">loopback, upload or ready.</param>
+    /// <param name="path">How the bytes went (see <see cref="Path"/>).</param>
+    /// <returns>The result, without figures.</returns>
+    public static FileResult Labels(FileLoadOptions options, string kind, string path)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new FileResult
+        {
+            Kind = kind,
+            Scenario = options.Scenario,
+            Store = kind == "loopback" ? "-" : options.Store,
+            Path = path,
+            Files = options.Files,
+            FileBytes = options.Size,
+            Concurrency = options.Concurrency,
+            ChunkBytes = options.Chunk,
+        };
+    }
 
     /// <summary>Serializes to indented JSON.</summary>
     /// <returns>The JSON.</returns>
@@ -125,7 +123,7 @@ public sealed record FileResult
             text.AppendLine(inv, $"  all ready {F(ReadySeconds, "F2")} s after the last upload;  downloaded and compared {Downloaded}");
         }
 
-        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")} (waited {F(ServerCpuWaitSeconds, "F2")})  db {F(DbCpuSeconds, "F2")}   rss MiB server {F(ServerRssMiB, "F0")} (peak {F(ServerPeakRssMiB, "F0")}) client {F(ClientRssMiB, "F0")} (peak {F(ClientPeakRssMiB, "F0")})  load avg {F(LoadAverage, "F1")}");
+        text.AppendLine((Process ?? new ProcessReadings()).ToText());
         foreach (var (reason, count) in Errors)
         {
             text.AppendLine(inv, $"  ERROR x{count}: {reason}");
@@ -134,7 +132,7 @@ public sealed record FileResult
         return text.ToString();
     }
 
-    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+    private static string F(double? value, string format) => ProcessReadings.F(value, format);
 }
 
 /// <summary>Every file run of a benchmark, with the machine it ran on: results/files/latest.json.</summary>

@@ -39,18 +39,7 @@ public static class LoopbackRun
             var payloads = Batch.Noise("copy", options.Files, options.Size, options.Chunk);
             var window = new ProcessWindow(options.ServerPid, null);
             var figures = await Batch.RunAsync(payloads, options.Concurrency, send);
-            return new FileResult
-            {
-                Kind = "loopback",
-                Scenario = options.Scenario,
-                Store = "-",
-                Path = path,
-                Files = options.Files,
-                FileBytes = options.Size,
-                Concurrency = options.Concurrency,
-                ChunkBytes = options.Chunk,
-                Errors = errors.ToDictionary(),
-            }.With(figures, window);
+            return (FileResult.Labels(options, "loopback", path) with { Errors = errors.ToDictionary() }).With(figures, window);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Atom.Benchmarks.FileLoad;
+using Atom.Benchmarks.Shared;
 
 // File upload load against a running Atom server, through the SDK (tests/Benchmarks/README.md, "Files"):
 //   sink       a raw TCP receiver on 127.0.0.1 (run pinned like the server) for loopback
@@ -33,40 +34,10 @@ switch (options.Command)
         return 0;
 }
 
-FileResult? result;
-try
+return await ToolRun.ExitCodeAsync(options.Command, options.Target, () => options.Command switch
 {
-    result = options.Command switch
-    {
-        "loopback" => await LoopbackRun.RunAsync(options),
-        "upload" => await UploadRun.RunAsync(options),
-        "ready" => await ReadyRun.RunAsync(options),
-        _ => null,
-    };
-}
-catch (Atom.Sdk.RpcException ex)
-{
-    // Set-up or a check's own call failed: no figures, and not a pass.
-    Console.Error.WriteLine($"error: {options.Command} against {options.Target}: {ex.StatusCode}: {ex.Status.Detail}");
-    return 1;
-}
-catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException)
-{
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 2;
-}
-
-if (result is null)
-{
-    Console.Error.WriteLine($"error: unknown command '{options.Command}'");
-    return 2;
-}
-
-if (options.OutFile is { } file)
-{
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-    await File.WriteAllTextAsync(file, result.ToJson());
-}
-
-Console.Write(options.Json ? result.ToJson() + Environment.NewLine : result.ToText());
-return result.Succeeded ? 0 : 1;
+    "loopback" => LoopbackRun.RunAsync(options),
+    "upload" => UploadRun.RunAsync(options),
+    "ready" => ReadyRun.RunAsync(options),
+    _ => null,
+}, options.OutFile, options.Json);

@@ -43,17 +43,8 @@ public static class ReadyRun
         }
 
         var figures = new BatchFigures(upload, 0, (int)ready.Count, Stopwatch.GetElapsedTime(start).TotalSeconds);
-        var result = new FileResult
-        {
-            Kind = "ready",
-            Scenario = options.Scenario,
-            Store = options.Store,
-            Path = content,
-            Files = options.Files,
-            FileBytes = make("size", 0).Data.Length,
-            Concurrency = 1,
-            ChunkBytes = make("size", 0).Data.Length,
-        }.With(figures, window) with
+        var bytes = make("size", 0).Data.Length;
+        var result = (FileResult.Labels(options, "ready", content) with { FileBytes = bytes, Concurrency = 1, ChunkBytes = bytes }).With(figures, window) with
         {
             ReadyLatencyMs = LatencyFigures.From(ready),
             ProcessingLatencyMs = LatencyFigures.From(processing),

@@ -38,18 +38,7 @@ public static class UploadRun
         var payloads = Batch.Noise(tag, options.Files, options.Size, options.Chunk);
         var window = new ProcessWindow(options.ServerPid, options.DbPid);
         var figures = await Batch.RunAsync(payloads, options.Concurrency, send);
-        var result = new FileResult
-        {
-            Kind = "upload",
-            Scenario = options.Scenario,
-            Store = options.Store,
-            Path = path,
-            Files = options.Files,
-            FileBytes = options.Size,
-            Concurrency = options.Concurrency,
-            ChunkBytes = options.Chunk,
-            InFlight = path == "stream" ? null : options.InFlight,
-        }.With(figures, window);
+        var result = (FileResult.Labels(options, "upload", path) with { InFlight = path == "stream" ? null : options.InFlight }).With(figures, window);
 
         var processing = Stopwatch.GetTimestamp();
         var ready = await target.WaitUntilProcessedAsync(payloads.Where(p => stored.ContainsKey(p.Name)).Select(p => stored[p.Name]), needText: false);

@@ -65,6 +65,21 @@ public sealed class ProcessWindow
     /// <summary>Gets the server's peak resident memory, in MiB.</summary>
     public double? ServerPeakRss => _serverPid is { } pid ? ProcessProbe.PeakRssMiB(pid) : null;
 
+    /// <summary>Reads everything now: CPU since the window opened, memory and load now.</summary>
+    /// <returns>The readings.</returns>
+    public ProcessReadings Read() => new()
+    {
+        ClientCpuSeconds = ClientCpu,
+        ServerCpuSeconds = ServerCpu,
+        ServerCpuWaitSeconds = ServerCpuWait,
+        DbCpuSeconds = DbCpu,
+        LoadAverage = LoadAverage,
+        ServerRssMiB = ServerRss,
+        ServerPeakRssMiB = ServerPeakRss,
+        ClientRssMiB = ClientRss,
+        ClientPeakRssMiB = ClientPeakRss,
+    };
+
     /// <summary>Gets this process's resident memory now, in MiB.</summary>
     public static double? ClientRss => ProcessProbe.RssMiB(Environment.ProcessId);
 

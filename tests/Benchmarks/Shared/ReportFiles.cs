@@ -31,6 +31,23 @@ public static class ReportFiles
         Console.Write(markdown);
     }
 
+    /// <summary>Writes one run's result: its JSON to <paramref name="outFile"/> when given, and JSON or text to the terminal.</summary>
+    /// <param name="outFile">The file, or null.</param>
+    /// <param name="asJson">Whether the terminal gets JSON rather than text.</param>
+    /// <param name="json">The result as JSON.</param>
+    /// <param name="text">The result as text.</param>
+    /// <returns>A task.</returns>
+    public static async Task WriteResultAsync(string? outFile, bool asJson, string json, string text)
+    {
+        if (outFile is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outFile))!);
+            await File.WriteAllTextAsync(outFile, json);
+        }
+
+        Console.Write(asJson ? json + Environment.NewLine : text);
+    }
+
     /// <summary>Writes a table's header row and its separator: the first columns left-aligned, the figures right-aligned.</summary>
     /// <param name="md">The document.</param>
     /// <param name="header">The header row, in Markdown.</param>
