@@ -6,8 +6,8 @@
 # sha256), did not become READY, lacked its text, or did not download back byte for byte, or a call failed (or the
 # server, clamd or the sink could not be built or started). See README.md, "Files".
 #
-#   tests/Benchmarks/files.sh             full run (~4 min with both stores)
-#   QUICK=1 tests/Benchmarks/files.sh     smoke run: small sizes on SQLite, checks only (~40 s)
+#   tests/Benchmarks/files.sh             full run (~2 min with both stores)
+#   QUICK=1 tests/Benchmarks/files.sh     smoke run: small sizes on SQLite, checks only (~15 s after the build)
 #
 # Environment: QUICK=1, SKIP_BUILD=1, STORES ("sqlite postgres"), SERVER_CPU (0), LOAD_CPU (1),
 # SETS ("1MB:20:1 50MB:4:1 16KB:200:8": SIZE:FILES:CONCURRENCY, sizes in KB/MB = 10^3/10^6 or KiB/MiB),
@@ -42,7 +42,7 @@ bytes() {
   esac
 }
 largest=$((64 * 1048576))
-for set in $SETS; do size=$(bytes "${set%%:*}"); (( size > largest )) && largest=$size; done
+for set in $SETS; do size=$(bytes "${set%%:*}") || exit 2; (( size > largest )) && largest=$size; done
 MAX_FILE_BYTES=${MAX_FILE_BYTES:-$largest}
 
 # --- what we start besides the server: clamd and the raw TCP sink ------------------------------------

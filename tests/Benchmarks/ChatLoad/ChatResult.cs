@@ -6,18 +6,9 @@ using Atom.Benchmarks.Shared;
 
 namespace Atom.Benchmarks.ChatLoad;
 
-/// <summary>The figures and checks of one chat run; the unit of results/chat/runs/*.json.</summary>
-public sealed record ChatResult : IRunResult
+/// <summary>The figures and checks of one chat run (fanout, throughput or idle); the unit of results/chat/runs/*.json.</summary>
+public sealed record ChatResult : ToolResult
 {
-    /// <summary>Gets the command: fanout, throughput or idle.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>Gets the scenario's label.</summary>
-    public required string Scenario { get; init; }
-
-    /// <summary>Gets the storage provider's label.</summary>
-    public required string Store { get; init; }
-
     /// <summary>Gets the receiving call: subscribe or converse.</summary>
     public required string Transport { get; init; }
 
@@ -35,9 +26,6 @@ public sealed record ChatResult : IRunResult
 
     /// <summary>Gets the target send rate of fanout, messages per second.</summary>
     public double? TargetRate { get; init; }
-
-    /// <summary>Gets the length of the measured phase in seconds.</summary>
-    public double DurationSeconds { get; init; }
 
     /// <summary>Gets the sends acknowledged in the measured phase.</summary>
     public long Sent { get; init; }
@@ -75,12 +63,6 @@ public sealed record ChatResult : IRunResult
     /// <summary>Gets how often the server cut a subscriber off as too slow (each then resumed).</summary>
     public long Cutoffs { get; init; }
 
-    /// <summary>Gets failed calls and broken checks, by reason (empty when everything was right).</summary>
-    public Dictionary<string, long> Errors { get; init; } = [];
-
-    /// <summary>Gets the CPU of the load tool, the server and the database in the measured phase, and memory and load at its end.</summary>
-    public ProcessReadings? Process { get; init; }
-
     /// <summary>Gets the idle run's memory readings, one per stream count.</summary>
     public List<MemoryStep>? Memory { get; init; }
 
@@ -92,11 +74,11 @@ public sealed record ChatResult : IRunResult
 
     /// <summary>Gets whether every call was answered correctly and every subscriber saw every event once, in order.</summary>
     [JsonIgnore]
-    public bool Succeeded => Errors.Count == 0 && Gaps == 0 && Repeats == 0 && Mismatches == 0 && Undelivered == 0;
+    public override bool Succeeded => Errors.Count == 0 && Gaps == 0 && Repeats == 0 && Mismatches == 0 && Undelivered == 0;
 
     /// <summary>Serializes to indented JSON.</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ChatJson.Default.ChatResult);
+    public override string ToJson() => JsonSerializer.Serialize(this, ChatJson.Default.ChatResult);
 
     /// <summary>Reads a result written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON.</param>
@@ -106,7 +88,7 @@ public sealed record ChatResult : IRunResult
 
     /// <summary>Formats the result for a terminal.</summary>
     /// <returns>The text.</returns>
-    public string ToText()
+    public override string ToText()
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();

@@ -62,7 +62,10 @@ public static class Batch
         return new BatchFigures(all, bytes, files, seconds);
     }
 
-    /// <summary>Makes the files of a run: white-noise WAVs of one size, each different so none is stored as another's duplicate.</summary>
+    /// <summary>
+    /// Makes the files of a run: white-noise WAVs of one size, each different (within the run and from every other run)
+    /// so none is stored as another's duplicate.
+    /// </summary>
     /// <param name="label">Part of each name.</param>
     /// <param name="count">How many.</param>
     /// <param name="size">Bytes each.</param>
@@ -70,7 +73,7 @@ public static class Batch
     /// <returns>The files.</returns>
     public static List<Payload> Noise(string label, int count, int size, int chunk)
     {
-        var random = new Random(size ^ count);
+        var random = new Random();
         return [.. Enumerable.Range(0, count).Select(i => Payload.Noise($"{label}-{i}.wav", size, chunk, random))];
     }
 

@@ -6,18 +6,12 @@ using Atom.Benchmarks.Shared;
 
 namespace Atom.Benchmarks.FileLoad;
 
-/// <summary>The figures and checks of one file run; the unit of results/files/runs/*.json.</summary>
-public sealed record FileResult : IRunResult
+/// <summary>
+/// The figures and checks of one file run; the unit of results/files/runs/*.json. Its kind is loopback, upload or
+/// ready; a raw copy stores nothing, so its store is "-".
+/// </summary>
+public sealed record FileResult : ToolResult
 {
-    /// <summary>Gets the command: loopback, upload or ready.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>Gets the scenario's label.</summary>
-    public required string Scenario { get; init; }
-
-    /// <summary>Gets the storage provider's label ("-" for the raw copy, which stores nothing).</summary>
-    public required string Store { get; init; }
-
     /// <summary>Gets how the bytes went: loopback (raw TCP), stream, chunks-web or chunks-h2; for ready runs, the content (text or pdf).</summary>
     public required string Path { get; init; }
 
@@ -35,9 +29,6 @@ public sealed record FileResult : IRunResult
 
     /// <summary>Gets how many chunk calls one upload kept in flight (chunks paths).</summary>
     public int? InFlight { get; init; }
-
-    /// <summary>Gets the length of the measured phase in seconds.</summary>
-    public double DurationSeconds { get; init; }
 
     /// <summary>Gets the bytes of the files that arrived correctly in the measured phase.</summary>
     public long Bytes { get; init; }
@@ -63,17 +54,6 @@ public sealed record FileResult : IRunResult
     /// <summary>Gets how many files were downloaded back and compared byte for byte.</summary>
     public int Downloaded { get; init; }
 
-    /// <summary>Gets failed calls and broken checks, by reason (empty when everything was right).</summary>
-    public Dictionary<string, long> Errors { get; init; } = [];
-
-    /// <summary>Gets the CPU of the load tool, the server (or the sink) and the database in the measured phase, and memory
-    /// and load at its end (the load tool's memory holds every file's bytes).</summary>
-    public ProcessReadings? Process { get; init; }
-
-    /// <summary>Gets whether every file arrived intact, reached READY and came back byte for byte.</summary>
-    [JsonIgnore]
-    public bool Succeeded => Errors.Count == 0;
-
     /// <summary>Starts a result with a run's labels as the options give them.</summary>
     /// <param name="options">The run's options.</param>
     /// <param name="kind">loopback, upload or ready.</param>
@@ -97,7 +77,7 @@ public sealed record FileResult : IRunResult
 
     /// <summary>Serializes to indented JSON.</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, FileJson.Default.FileResult);
+    public override string ToJson() => JsonSerializer.Serialize(this, FileJson.Default.FileResult);
 
     /// <summary>Reads a result written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON.</param>
@@ -107,7 +87,7 @@ public sealed record FileResult : IRunResult
 
     /// <summary>Formats the result for a terminal.</summary>
     /// <returns>The text.</returns>
-    public string ToText()
+    public override string ToText()
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
