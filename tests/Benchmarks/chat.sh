@@ -34,8 +34,6 @@ else
   IDLE_STEPS=${IDLE_STEPS:-"500,1000,2000"} IDLE_LAYOUTS=${IDLE_LAYOUTS:-"subscribe:1 subscribe:100 converse:1"} IDLE_SETTLE=${IDLE_SETTLE:-3}
   DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 fi
-SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
-load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 ADMIN_TOKEN=atom_t3stadm1_GLckSADAV9xkIfKd0SI23jBb0-c3QmLWHofAKr0_zKw
 
 results="$here/results/chat"
@@ -44,92 +42,22 @@ logs="$results/logs"
 server_dll="$root/src/Server/bin/Release/net10.0/Atom.Server.dll"
 chatload="$root/tests/Benchmarks/ChatLoad/bin/Release/net10.0/Atom.Benchmarks.ChatLoad.dll"
 
-say() { printf '== [%3ds] %s\n' "$SECONDS" "$*"; }
-die() { printf 'chat.sh: %s\n' "$*" >&2; exit 2; }
+BENCH=chat
+SERVER_ARGS=(--Atom:Chat:SendBurst=1000000 --Atom:Chat:SendsPerSecond=1000000)
+[[ -n "${QUEUE_CAPACITY:-}" ]] && SERVER_ARGS+=("--Atom:Chat:Streams:QueueCapacity=$QUEUE_CAPACITY")
+# shellcheck source=atom-server.sh
+source "$here/atom-server.sh"
 
-# --- what we start, stopped on any exit ---------------------------------------------------------
-server_pid= server_dir= pg_dir=
-stop_server() {
-  if [[ -n "$server_pid" ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=
-  fi
-  if [[ -n "$server_dir" ]]; then rm -rf "$server_dir"; server_dir=; fi
-}
-cleanup() {
-  stop_server
-  if [[ -n "$pg_dir" ]]; then "$root/tests/scripts/postgres.sh" stop "$pg_dir"; rm -rf "$pg_dir"; pg_dir=; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_and_clear "$here/Chat.slnf" "$chatload"
 
-# --- pinning: the server (and PostgreSQL) on one core, the load on another ----------------------
-if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
-  on_server_cpu=(taskset -c "$SERVER_CPU") on_load_cpu=(taskset -c "$LOAD_CPU")
-  pinning="server and PostgreSQL pinned to core $SERVER_CPU, load tool to core $LOAD_CPU (taskset)"
-else
-  say "fewer than 2 cores or no taskset: not pinning (figures will be less comparable)"
-  on_server_cpu=() on_load_cpu=()
-  pinning="not pinned"
-fi
+start_postgres_if_asked
 
-# --- build ----------------------------------------------------------------------------------------
-mkdir -p "$results"
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  say "build Server + ChatLoad (Release)"
-  dotnet build "$here/Chat.slnf" -c Release -nologo -v q -clp:ErrorsOnly >"$results/build.log" 2>&1 \
-    || { cat "$results/build.log"; die "build failed"; }
-fi
-[[ -f "$server_dll" && -f "$chatload" ]] || die "missing build output (run without SKIP_BUILD=1)"
-
-rm -rf "$runs" "$logs"
-mkdir -p "$runs" "$logs"
-
-# --- PostgreSQL, when asked for -----------------------------------------------------------------------
-pg_connection=
-if [[ " $STORES " == *" postgres "* ]]; then
-  pg_dir=$(mktemp -d /tmp/atom-chatbench-pg.XXXXXX)
-  pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  say "postgres: starting on 127.0.0.1:$pg_port"
-  pg_connection=$("${on_server_cpu[@]}" "$root/tests/scripts/postgres.sh" start "$pg_dir" "$pg_port") || die "postgres did not start"
-fi
-
-# start_server STORE LABEL: a fresh Atom server (new DataDir) on loopback; sets server_pid and target.
-start_server() {
-  local store=$1 label=$2 log="$logs/server-$1-$2.log"
-  server_dir=$(mktemp -d /tmp/atom-chatbench.XXXXXX)
-  local args=(--Atom:GrpcUrl=http://127.0.0.1:0 --Atom:HttpUrl=http://127.0.0.1:0 "--Atom:DataDir=$server_dir"
-    "--Atom:Bootstrap:AdminToken=$ADMIN_TOKEN" --Atom:Chat:SendBurst=1000000 --Atom:Chat:SendsPerSecond=1000000
-    --Logging:LogLevel:Default=Warning)
-  [[ -n "${QUEUE_CAPACITY:-}" ]] && args+=("--Atom:Chat:Streams:QueueCapacity=$QUEUE_CAPACITY")
-  [[ "$store" == postgres ]] && args+=(--Atom:Storage:Provider=postgres "--Atom:Storage:ConnectionString=$pg_connection")
-  "${on_server_cpu[@]}" dotnet "$server_dll" "${args[@]}" >"$log" 2>&1 &
-  server_pid=$!
-  local address=
-  for _ in $(seq 600); do
-    address=$(grep -soE 'gRPC \(HTTP/2\) +http://[0-9.]+:[0-9]+' "$log" | grep -oE 'http://[0-9.:]+' | head -1 || true)
-    [[ -n "$address" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$log"; die "the $store server exited before listening"; }
-    sleep 0.1
-  done
-  [[ -n "$address" ]] || { cat "$log"; die "the $store server did not start within 60 s"; }
-  target=$address
-  say "atom ($store) listening on $target (pid $server_pid)"
-}
-
-failed=0
-n=0
-# load NAME ARGS...: one ChatLoad run against the current server, its JSON in runs/ (numbered, so the report keeps the order).
+# load NAME ARGS...: one ChatLoad run against the current server.
 load() {
   local name=$1; shift
-  n=$((n + 1))
-  local db=()
-  [[ "$store" == postgres ]] && db=(--db-pid "$(head -1 "$pg_dir/data/postmaster.pid")")
-  "${on_load_cpu[@]}" dotnet "$chatload" "$@" "${db[@]}" --target "$target" --token "$ADMIN_TOKEN" --server-pid "$server_pid" \
-    --scenario "$name" --drain-timeout "$DRAIN_TIMEOUT" --out "$runs/$(printf '%03d' "$n")-$name.json" || failed=1
+  local db
+  mapfile -t db < <(db_pid_args "$store")
+  run_tool "$name" "$chatload" "$@" "${db[@]}" --target "$target" --server-pid "$server_pid" --drain-timeout "$DRAIN_TIMEOUT"
   kill -0 "$server_pid" 2>/dev/null || { say "the server died during $name"; failed=1; start_server "$store" "after-$name"; }
 }
 
@@ -172,14 +100,4 @@ for store in $STORES; do
 done
 
 # --- report ------------------------------------------------------------------------------------------
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
-machine="Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r); $pinning; .NET $(dotnet --version); $(date -u +%Y-%m-%dT%H:%MZ). Load average (1/5/15 min) at the start $load_at_start, at the end $(cut -d' ' -f1-3 /proc/loadavg): above the core count, other work shared the cores and the figures are noisy."
-if [[ "${QUICK:-0}" == 1 ]]; then machine+=" QUICK smoke run: the figures mean nothing."; fi
-echo
-dotnet "$chatload" report --runs "$runs" --report "$results/latest" --machine "$machine" || failed=1
-
-if (( failed )); then
-  say "FAILED: a message was lost, duplicated or out of order, or a call failed (see above and $logs)"
-  exit 1
-fi
-say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
+report_and_exit "$chatload" "a message was lost, duplicated or out of order, or a call failed"

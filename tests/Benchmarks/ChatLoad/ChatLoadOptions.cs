@@ -1,4 +1,5 @@
 using System.Globalization;
+using Atom.Benchmarks.Shared;
 
 namespace Atom.Benchmarks.ChatLoad;
 
@@ -14,16 +15,12 @@ public sealed class ChatLoadOptions
         "--drain-timeout", "--runs", "--report", "--machine",
     ];
 
-    private readonly Dictionary<string, string> _values;
+    private readonly ToolArguments _args;
 
-    private ChatLoadOptions(string command, Dictionary<string, string> values)
-    {
-        Command = command;
-        _values = values;
-    }
+    private ChatLoadOptions(ToolArguments args) => _args = args;
 
     /// <summary>Gets the command: fanout, throughput, idle or report.</summary>
-    public string Command { get; }
+    public string Command => _args.Command;
 
     /// <summary>Gets the server's native gRPC address.</summary>
     public Uri Target => new(Text("--target", "http://127.0.0.1:7400"));
@@ -67,19 +64,19 @@ public sealed class ChatLoadOptions
     public int TextBytes => Int("--text-bytes", 100);
 
     /// <summary>Gets the server process to read CPU and memory from, if any.</summary>
-    public int? ServerPid => _values.TryGetValue("--server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null;
+    public int? ServerPid => _args.OptionalInt("--server-pid");
 
     /// <summary>Gets the database server's main process (PostgreSQL's postmaster), whose CPU and its children's is reported, if any.</summary>
-    public int? DbPid => _values.TryGetValue("--db-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null;
+    public int? DbPid => _args.OptionalInt("--db-pid");
 
     /// <summary>Gets the scenario's label in results.</summary>
     public string Scenario => Text("--scenario", Command);
 
     /// <summary>Gets a file to also write the JSON result to.</summary>
-    public string? OutFile => _values.GetValueOrDefault("--out");
+    public string? OutFile => _args.Value("--out");
 
     /// <summary>Gets whether to print JSON instead of text.</summary>
-    public bool Json => _values.ContainsKey("--json");
+    public bool Json => _args.Has("--json");
 
     /// <summary>Gets the stream counts the idle run measures at, ascending (0 is always measured first).</summary>
     public IReadOnlyList<int> Steps => [.. Text("--steps", "500,1000,2000").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -101,44 +98,13 @@ public sealed class ChatLoadOptions
     public string Machine => Text("--machine", string.Empty);
 
     /// <summary>Parses `command --name value ...`; throws <see cref="ArgumentException"/> on bad input.</summary>
-    public static ChatLoadOptions Parse(string[] args)
-    {
-        if (args.Length == 0 || args[0].StartsWith('-'))
-        {
-            throw new ArgumentException("missing command");
-        }
+    /// <param name="args">The arguments.</param>
+    /// <returns>The options.</returns>
+    public static ChatLoadOptions Parse(string[] args) => new(ToolArguments.Parse(args, Known, Flags));
 
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i++)
-        {
-            var name = args[i];
-            if (!Known.Contains(name) && !Flags.Contains(name))
-            {
-                throw new ArgumentException(name.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{name}'" : $"unexpected argument '{name}'");
-            }
+    private string Text(string name, string fallback) => _args.Text(name, fallback);
 
-            if (Flags.Contains(name))
-            {
-                values[name] = "true";
-            }
-            else if (i + 1 < args.Length)
-            {
-                values[name] = args[++i];
-            }
-            else
-            {
-                throw new ArgumentException($"{name} needs a value");
-            }
-        }
+    private int Int(string name, int fallback) => _args.Int(name, fallback);
 
-        return new ChatLoadOptions(args[0], values);
-    }
-
-    private string Text(string name, string fallback) => _values.GetValueOrDefault(name) ?? fallback;
-
-    private int Int(string name, int fallback) =>
-        _values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    private double Number(string name, double fallback) =>
-        _values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    private double Number(string name, double fallback) => _args.Number(name, fallback);
 }

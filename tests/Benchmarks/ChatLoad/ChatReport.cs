@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Atom.Benchmarks.Shared;
+using static Atom.Benchmarks.Shared.ReportFiles;
 
 namespace Atom.Benchmarks.ChatLoad;
 
@@ -19,14 +21,8 @@ public static class ChatReport
     /// <returns>Whether there were runs and every one succeeded.</returns>
     public static bool Write(string runsDirectory, string prefix, string machine)
     {
-        var runs = Directory.Exists(runsDirectory)
-            ? Directory.GetFiles(runsDirectory, "*.json").Order(StringComparer.Ordinal).Select(f => ChatResult.FromJson(File.ReadAllText(f))).ToList()
-            : [];
-        var markdown = Markdown(machine, runs);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefix))!);
-        File.WriteAllText(prefix + ".md", markdown);
-        File.WriteAllText(prefix + ".json", JsonSerializer.Serialize(new ChatReportDocument(machine, runs), ChatJson.Default.ChatReportDocument));
-        Console.Write(markdown);
+        var runs = ReportFiles.ReadRuns(runsDirectory, ChatResult.FromJson);
+        ReportFiles.Write(prefix, Markdown(machine, runs), JsonSerializer.Serialize(new ChatReportDocument(machine, runs), ChatJson.Default.ChatReportDocument));
         return runs.Count > 0 && runs.All(r => r.Succeeded);
     }
 
@@ -47,7 +43,7 @@ public static class ChatReport
             Header(md, "| store | transport | subscribers | streams/conn | rate msg/s | sent | deliveries | p50 ms | p90 ms | p99 ms | max ms | send p50 ms | send p99 ms | srv cpu % | srv cpu wait % | db cpu % | load cpu % | load avg | checks |", leftAligned: 2);
             foreach (var r in fanout)
             {
-                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.SubscribersPerRoom} | {r.StreamsPerConnection} | {r.SendsPerSecond:F0} | {r.Sent} | {r.Deliveries} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P90)} | {Ms(r.DeliveryLatencyMs?.P99)} | {Ms(r.DeliveryLatencyMs?.Max)} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {Pct(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {r.LoadAverage:F1} | {Checks(r)} |");
+                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.SubscribersPerRoom} | {r.StreamsPerConnection} | {r.SendsPerSecond:F0} | {r.Sent} | {r.Deliveries} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P90)} | {Ms(r.DeliveryLatencyMs?.P99)} | {Ms(r.DeliveryLatencyMs?.Max)} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {Pct(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.ServerCpuWaitSeconds, r)} | {Pct(r.Process?.DbCpuSeconds, r)} | {Pct(r.Process?.ClientCpuSeconds, r)} | {r.Process?.LoadAverage:F1} | {Checks(r)} |");
             }
 
             md.AppendLine();
@@ -60,7 +56,7 @@ public static class ChatReport
             Header(md, "| store | senders | rooms | subs/room | sends/s | send p50 ms | send p99 ms | deliveries/s | delivery p50 ms | delivery p99 ms | drain s | srv cpu % | srv cpu wait % | srv cpu ms/send | db cpu % | load cpu % | load avg | cut-offs | checks |", leftAligned: 1);
             foreach (var r in load)
             {
-                md.AppendLine(inv, $"| {r.Store} | {r.Senders} | {r.Rooms} | {r.SubscribersPerRoom} | {r.SendsPerSecond:F0} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {(r.Deliveries == 0 ? "-" : r.DeliveriesPerSecond.ToString("F0", inv))} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P99)} | {r.DrainSeconds:F2} | {Pct(r.ServerCpuSeconds, r)} | {Pct(r.ServerCpuWaitSeconds, r)} | {PerSend(r.ServerCpuSeconds, r)} | {Pct(r.DbCpuSeconds, r)} | {Pct(r.ClientCpuSeconds, r)} | {r.LoadAverage:F1} | {r.Cutoffs} | {Checks(r)} |");
+                md.AppendLine(inv, $"| {r.Store} | {r.Senders} | {r.Rooms} | {r.SubscribersPerRoom} | {r.SendsPerSecond:F0} | {Ms(r.SendLatencyMs?.P50)} | {Ms(r.SendLatencyMs?.P99)} | {(r.Deliveries == 0 ? "-" : r.DeliveriesPerSecond.ToString("F0", inv))} | {Ms(r.DeliveryLatencyMs?.P50)} | {Ms(r.DeliveryLatencyMs?.P99)} | {r.DrainSeconds:F2} | {Pct(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.ServerCpuWaitSeconds, r)} | {PerSend(r.Process?.ServerCpuSeconds, r)} | {Pct(r.Process?.DbCpuSeconds, r)} | {Pct(r.Process?.ClientCpuSeconds, r)} | {r.Process?.LoadAverage:F1} | {r.Cutoffs} | {Checks(r)} |");
             }
 
             md.AppendLine();
@@ -74,7 +70,7 @@ public static class ChatReport
             foreach (var r in idle)
             {
                 var readings = string.Join(", ", (r.Memory ?? []).Select(m => string.Create(inv, $"{m.Label}: {m.RssMiB:F0} ({m.AnonMiB:F0})")));
-                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.StreamsPerConnection} | {readings} | {r.RssKiBPerStream:F1} | {r.AnonKiBPerStream:F1} | {Ms(r.DeliveryLatencyMs?.P50)} / {Ms(r.DeliveryLatencyMs?.Max)} | {r.LoadAverage:F1} | {Checks(r)} |");
+                md.AppendLine(inv, $"| {r.Store} | {r.Transport} | {r.StreamsPerConnection} | {readings} | {r.RssKiBPerStream:F1} | {r.AnonKiBPerStream:F1} | {Ms(r.DeliveryLatencyMs?.P50)} / {Ms(r.DeliveryLatencyMs?.Max)} | {r.Process?.LoadAverage:F1} | {Checks(r)} |");
             }
 
             md.AppendLine();
@@ -88,22 +84,6 @@ public static class ChatReport
 
         return md.ToString();
     }
-
-    /// <summary>Writes a table's header row and its separator: the first columns left-aligned, the figures right-aligned.</summary>
-    private static void Header(StringBuilder md, string header, int leftAligned)
-    {
-        var columns = header.Trim('|').Split('|').Length;
-        md.AppendLine(header);
-        md.Append('|');
-        for (var i = 0; i < columns; i++)
-        {
-            md.Append(i < leftAligned ? "---|" : "--:|");
-        }
-
-        md.AppendLine();
-    }
-
-    private static string Ms(double? value) => value?.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) ?? "-";
 
     private static string Pct(double? cpuSeconds, ChatResult r) =>
         cpuSeconds is { } s && r.DurationSeconds > 0 ? (100 * s / (r.DurationSeconds + (r.Kind == "fanout" ? r.DrainSeconds ?? 0 : 0))).ToString("F0", CultureInfo.InvariantCulture) : "-";

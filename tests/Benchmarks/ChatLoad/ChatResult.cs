@@ -2,22 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 
 namespace Atom.Benchmarks.ChatLoad;
 
-/// <summary>The figures and checks of one chat run; the unit of results/chat/runs/*.json.</summary>
-public sealed record ChatResult
+/// <summary>The figures and checks of one chat run (fanout, throughput or idle); the unit of results/chat/runs/*.json.</summary>
+public sealed record ChatResult : ToolResult
 {
-    /// <summary>Gets the command: fanout, throughput or idle.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>Gets the scenario's label.</summary>
-    public required string Scenario { get; init; }
-
-    /// <summary>Gets the storage provider's label.</summary>
-    public required string Store { get; init; }
-
     /// <summary>Gets the receiving call: subscribe or converse.</summary>
     public required string Transport { get; init; }
 
@@ -35,9 +26,6 @@ public sealed record ChatResult
 
     /// <summary>Gets the target send rate of fanout, messages per second.</summary>
     public double? TargetRate { get; init; }
-
-    /// <summary>Gets the length of the measured phase in seconds.</summary>
-    public double DurationSeconds { get; init; }
 
     /// <summary>Gets the sends acknowledged in the measured phase.</summary>
     public long Sent { get; init; }
@@ -75,30 +63,6 @@ public sealed record ChatResult
     /// <summary>Gets how often the server cut a subscriber off as too slow (each then resumed).</summary>
     public long Cutoffs { get; init; }
 
-    /// <summary>Gets failed calls and broken checks, by reason (empty when everything was right).</summary>
-    public Dictionary<string, long> Errors { get; init; } = [];
-
-    /// <summary>Gets the load generator's CPU seconds in the measured phase.</summary>
-    public double? ClientCpuSeconds { get; init; }
-
-    /// <summary>Gets the server's CPU seconds in the measured phase.</summary>
-    public double? ServerCpuSeconds { get; init; }
-
-    /// <summary>Gets the seconds the server's threads waited for a CPU while runnable in the measured phase (other work on the machine).</summary>
-    public double? ServerCpuWaitSeconds { get; init; }
-
-    /// <summary>Gets the database server's CPU seconds in the measured phase (PostgreSQL: the postmaster and its backends).</summary>
-    public double? DbCpuSeconds { get; init; }
-
-    /// <summary>Gets the machine's 1-minute load average at the end of the measured phase: other work on a shared machine shows here.</summary>
-    public double? LoadAverage { get; init; }
-
-    /// <summary>Gets the server's resident memory at the end, in MiB.</summary>
-    public double? ServerRssMiB { get; init; }
-
-    /// <summary>Gets the server's peak resident memory since it started, in MiB.</summary>
-    public double? ServerPeakRssMiB { get; init; }
-
     /// <summary>Gets the idle run's memory readings, one per stream count.</summary>
     public List<MemoryStep>? Memory { get; init; }
 
@@ -110,11 +74,11 @@ public sealed record ChatResult
 
     /// <summary>Gets whether every call was answered correctly and every subscriber saw every event once, in order.</summary>
     [JsonIgnore]
-    public bool Succeeded => Errors.Count == 0 && Gaps == 0 && Repeats == 0 && Mismatches == 0 && Undelivered == 0;
+    public override bool Succeeded => Errors.Count == 0 && Gaps == 0 && Repeats == 0 && Mismatches == 0 && Undelivered == 0;
 
     /// <summary>Serializes to indented JSON.</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ChatJson.Default.ChatResult);
+    public override string ToJson() => JsonSerializer.Serialize(this, ChatJson.Default.ChatResult);
 
     /// <summary>Reads a result written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON.</param>
@@ -124,7 +88,7 @@ public sealed record ChatResult
 
     /// <summary>Formats the result for a terminal.</summary>
     /// <returns>The text.</returns>
-    public string ToText()
+    public override string ToText()
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -146,7 +110,7 @@ public sealed record ChatResult
         }
 
         text.AppendLine(inv, $"  checks    gaps {Gaps}  repeats {Repeats}  mismatches {Mismatches}  undelivered {Undelivered}  cut-offs {Cutoffs}");
-        text.AppendLine(inv, $"  cpu s     client {F(ClientCpuSeconds, "F2")}  server {F(ServerCpuSeconds, "F2")} (waited {F(ServerCpuWaitSeconds, "F2")})  db {F(DbCpuSeconds, "F2")}   server rss MiB {F(ServerRssMiB, "F1")} (peak {F(ServerPeakRssMiB, "F1")})  load avg {F(LoadAverage, "F1")}");
+        text.AppendLine((Process ?? new ProcessReadings()).ToText());
         foreach (var (reason, count) in Errors)
         {
             text.AppendLine(inv, $"  ERROR x{count}: {reason}");
@@ -155,32 +119,7 @@ public sealed record ChatResult
         return text.ToString();
     }
 
-    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-}
-
-/// <summary>Latency percentiles in milliseconds.</summary>
-/// <param name="Count">How many values.</param>
-/// <param name="P50">The median.</param>
-/// <param name="P90">The 90th percentile.</param>
-/// <param name="P99">The 99th percentile.</param>
-/// <param name="Max">The largest.</param>
-/// <param name="Mean">The mean.</param>
-public sealed record LatencyFigures(long Count, double P50, double P90, double P99, double Max, double Mean)
-{
-    /// <summary>Summarizes a nanosecond histogram; null when it is empty.</summary>
-    /// <param name="histogram">The histogram.</param>
-    /// <returns>The figures.</returns>
-    public static LatencyFigures? From(LatencyHistogram histogram) => histogram.Count == 0 ? null : new(
-        histogram.Count,
-        histogram.ValueAt(50) / 1e6,
-        histogram.ValueAt(90) / 1e6,
-        histogram.ValueAt(99) / 1e6,
-        histogram.Max / 1e6,
-        histogram.Sum / histogram.Count / 1e6);
-
-    /// <summary>Formats p50/p99/max.</summary>
-    /// <returns>The text.</returns>
-    public string ToText() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F2}  p99 {P99:F2}  max {Max:F2}");
+    private static string F(double? value, string format) => ProcessReadings.F(value, format);
 }
 
 /// <summary>The server's memory with a number of idle streams open.</summary>

@@ -1,54 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using Atom.Sdk;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
 
-/// <summary>
-/// The server under load, as the SDK sees it: one <see cref="AtomChannel"/> per simulated client connection (each
-/// channel pools its own HTTP/2 connection), the admin's credentials on every call, and the rooms a run creates.
-/// </summary>
-public sealed class ChatTarget : IDisposable
+/// <summary>The server under load (<see cref="AtomTarget"/>), and the rooms a run creates.</summary>
+/// <param name="address">The server's native gRPC address.</param>
+/// <param name="token">The API key every call carries.</param>
+public sealed class ChatTarget(Uri address, string token) : AtomTarget(address, token)
 {
-    private readonly Uri _address;
-    private readonly CallCredentials _credentials;
-    private readonly List<AtomChannel> _channels = [];
-    private readonly Lock _gate = new();
-    private readonly string _runTag = Guid.NewGuid().ToString("N")[..6];
     private int _rooms;
-
-    /// <summary>Initializes a new instance of the <see cref="ChatTarget"/> class.</summary>
-    /// <param name="address">The server's native gRPC address.</param>
-    /// <param name="token">The API key every call carries.</param>
-    public ChatTarget(Uri address, string token)
-    {
-        _address = address;
-        _credentials = CallCredentials.FromBearerToken(token);
-        Admin = NewChannel();
-    }
-
-    /// <summary>Gets the channel used for set-up calls.</summary>
-    public AtomChannel Admin { get; }
-
-    /// <summary>Opens a channel of its own (its own HTTP/2 connection once used).</summary>
-    /// <returns>The channel, disposed with the target.</returns>
-    public AtomChannel NewChannel()
-    {
-        var channel = AtomChannel.ForAddress(_address, new AtomChannelOptions
-        {
-            Credentials = _credentials,
-            // Sends are not idempotent and a benchmark must see every failure.
-            RetryPolicy = RetryPolicy.None,
-            MaxReceiveMessageSize = null,
-        });
-        lock (_gate)
-        {
-            _channels.Add(channel);
-        }
-
-        return channel;
-    }
 
     /// <summary>Creates a public room owned by the caller.</summary>
     /// <param name="label">Part of its name, for the server's logs.</param>
@@ -56,28 +18,14 @@ public sealed class ChatTarget : IDisposable
     public async Task<Room> CreateRoomAsync(string label)
     {
         var n = Interlocked.Increment(ref _rooms);
-        var name = $"bench-{label}-{_runTag}-{n}".ToLowerInvariant();
+        var name = $"bench-{label}-{RunTag}-{n}".ToLowerInvariant();
         var response = await new RoomServiceClient(Admin).CreateRoomAsync(new CreateRoomRequest
         {
             Name = name.Length <= 63 ? name : name[..63],
             Visibility = RoomVisibility.Public,
-            RequestId = $"{_runTag}-room-{n}",
+            RequestId = $"{RunTag}-room-{n}",
         });
         return response.Room;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            foreach (var channel in _channels)
-            {
-                channel.Dispose();
-            }
-
-            _channels.Clear();
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
@@ -37,7 +38,7 @@ public static class FanoutRun
             w.RecordFrom = measureFrom;
         }
 
-        var window = new ProcessWindow(options);
+        var window = new ProcessWindow(options.ServerPid, options.DbPid);
         var total = (long)Math.Round(options.Rate * options.Duration.TotalSeconds);
         var sends = new List<Task>();
         var interval = Stopwatch.Frequency / options.Rate;
@@ -66,10 +67,7 @@ public static class FanoutRun
         await Task.WhenAll(sends);
         var sendSeconds = Stopwatch.GetElapsedTime(measureFrom).TotalSeconds;
         var drain = await session.DrainAsync();
-        var serverCpu = window.ServerCpu;
-        var clientCpu = window.ClientCpu;
-        var dbCpu = window.DbCpu;
-        var serverWait = window.ServerCpuWait;
+        var process = window.Read();
 
         var delivery = new LatencyHistogram();
         var totals = await session.StopWatchersAsync(delivery);
@@ -98,13 +96,7 @@ public static class FanoutRun
             Undelivered = totals.Undelivered,
             Cutoffs = totals.Cutoffs,
             Errors = session.Errors,
-            ServerCpuSeconds = serverCpu,
-            ClientCpuSeconds = clientCpu,
-            DbCpuSeconds = dbCpu,
-            ServerCpuWaitSeconds = serverWait,
-            LoadAverage = ProcessWindow.LoadAverage,
-            ServerRssMiB = window.ServerRss,
-            ServerPeakRssMiB = window.ServerPeakRss,
+            Process = process with { LoadAverage = ProcessWindow.LoadAverage, ServerRssMiB = window.ServerRss, ServerPeakRssMiB = window.ServerPeakRss },
         };
     }
 }

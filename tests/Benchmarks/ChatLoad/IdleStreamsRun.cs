@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
@@ -41,7 +42,7 @@ public static class IdleStreamsRun
         await session.DrainAsync();
         var totals = new List<WatcherTotals> { await session.StopWatchersAsync(ignored) };
 
-        var window = new ProcessWindow(options);
+        var window = new ProcessWindow(options.ServerPid, options.DbPid);
         var memory = new List<MemoryStep> { await ReadAsync(pid, "baseline", 0, options.Settle) };
 
         // The watchers of the warm-up are gone; the ledger's start stays, so new ones catch up the warm-up messages first.
@@ -89,11 +90,7 @@ public static class IdleStreamsRun
             Undelivered = totals.Sum(t => t.Undelivered),
             Cutoffs = totals.Sum(t => t.Cutoffs),
             Errors = session.Errors,
-            ServerCpuSeconds = window.ServerCpu,
-            ClientCpuSeconds = window.ClientCpu,
-            LoadAverage = ProcessWindow.LoadAverage,
-            ServerRssMiB = window.ServerRss,
-            ServerPeakRssMiB = window.ServerPeakRss,
+            Process = window.Read(),
             Memory = memory,
             RssKiBPerStream = open == 0 ? null : (peak.RssMiB - baseline.RssMiB) * 1024 / open,
             AnonKiBPerStream = open == 0 ? null : (peak.AnonMiB - baseline.AnonMiB) * 1024 / open,

@@ -1,4 +1,5 @@
 using Atom.Benchmarks.ChatLoad;
+using Atom.Benchmarks.Shared;
 
 // Chat load against a running Atom server, through the SDK (tests/Benchmarks/README.md, "Chat"):
 //   fanout       one room, N subscribers, an open-loop sender at a fixed rate: send-to-delivery latency
@@ -27,40 +28,10 @@ if (options.Command == "report")
     return ChatReport.Write(options.RunsDirectory, options.ReportPrefix, options.Machine) ? 0 : 1;
 }
 
-ChatResult? result;
-try
+return await ToolRun.ExitCodeAsync(options.Command, options.Target, () => options.Command switch
 {
-    result = options.Command switch
-    {
-        "fanout" => await FanoutRun.RunAsync(options),
-        "throughput" => await ThroughputRun.RunAsync(options),
-        "idle" => await IdleStreamsRun.RunAsync(options),
-        _ => null,
-    };
-}
-catch (Atom.Sdk.RpcException ex)
-{
-    // Set-up failed (e.g. the room could not be created): no figures, and not a pass.
-    Console.Error.WriteLine($"error: {options.Command} against {options.Target}: {ex.StatusCode}: {ex.Status.Detail}");
-    return 1;
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 2;
-}
-
-if (result is null)
-{
-    Console.Error.WriteLine($"error: unknown command '{options.Command}'");
-    return 2;
-}
-
-if (options.OutFile is { } file)
-{
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-    await File.WriteAllTextAsync(file, result.ToJson());
-}
-
-Console.Write(options.Json ? result.ToJson() + Environment.NewLine : result.ToText());
-return result.Succeeded ? 0 : 1;
+    "fanout" => FanoutRun.RunAsync(options),
+    "throughput" => ThroughputRun.RunAsync(options),
+    "idle" => IdleStreamsRun.RunAsync(options),
+    _ => null,
+}, options.OutFile, options.Json);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atom.Benchmarks.LoadTool;
+using Atom.Benchmarks.Shared;
 using Atom.V1;
 
 namespace Atom.Benchmarks.ChatLoad;
@@ -60,13 +61,10 @@ public static class ThroughputRun
             await Task.Delay(untilMeasured);
         }
 
-        var window = new ProcessWindow(options);
+        var window = new ProcessWindow(options.ServerPid, options.DbPid);
         await Task.WhenAll(senders);
         var sendSeconds = Stopwatch.GetElapsedTime(measureFrom).TotalSeconds;
-        var serverCpu = window.ServerCpu;
-        var clientCpu = window.ClientCpu;
-        var dbCpu = window.DbCpu;
-        var serverWait = window.ServerCpuWait;
+        var process = window.Read();
         var drain = await session.DrainAsync();
 
         var sendLatency = new LatencyHistogram();
@@ -101,13 +99,7 @@ public static class ThroughputRun
             Undelivered = totals.Undelivered,
             Cutoffs = totals.Cutoffs,
             Errors = session.Errors,
-            ServerCpuSeconds = serverCpu,
-            ClientCpuSeconds = clientCpu,
-            DbCpuSeconds = dbCpu,
-            ServerCpuWaitSeconds = serverWait,
-            LoadAverage = ProcessWindow.LoadAverage,
-            ServerRssMiB = window.ServerRss,
-            ServerPeakRssMiB = window.ServerPeakRss,
+            Process = process with { LoadAverage = ProcessWindow.LoadAverage, ServerRssMiB = window.ServerRss, ServerPeakRssMiB = window.ServerPeakRss },
         };
     }
 }

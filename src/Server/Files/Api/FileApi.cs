@@ -285,12 +285,14 @@ internal sealed class FileApi(
         var caller = context.GetCaller();
         var token = context.CancellationToken;
         var fileId = FileRules.Id("file_id", request.FileId);
+
+        // Ask for the next change before each read, so a change committed between the read and the wait is not missed
+        // (it would otherwise be seen only at the next poll).
+        var next = changes.NextAsync(caller.TenantId, fileId);
         var file = await VisibleAsync(caller, fileId, token);
         DateTimeOffset? shown = null;
         while (true)
         {
-            // Ask for the next change before reading, so a change between the read and the wait is not missed.
-            var next = changes.NextAsync(caller.TenantId, fileId);
             if (shown != file.UpdatedAt)
             {
                 await responses.WriteAsync(new WatchFileResponse { File = await WithJobsAsync(file, token), Step = Step(file.State) }, token);
@@ -304,6 +306,7 @@ internal sealed class FileApi(
 
             await Task.WhenAny(next, Task.Delay(WatchPollInterval, token));
             token.ThrowIfCancellationRequested();
+            next = changes.NextAsync(caller.TenantId, fileId);
             file = await files.GetAsync(caller.TenantId, fileId, cancellationToken: token) ?? throw RpcErrors.NotFound("file", fileId);
         }
     }
