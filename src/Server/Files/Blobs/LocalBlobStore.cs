@@ -1,4 +1,5 @@
 using Atom.Server.Files.Blobs.Internal;
+using Atom.Server.Storage.Internal;
 
 namespace Atom.Server.Files.Blobs;
 

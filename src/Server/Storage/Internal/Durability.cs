@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Atom.Server.Files.Blobs.Internal;
+namespace Atom.Server.Storage.Internal;
 
 /// <summary>
 /// The POSIX calls .NET does not expose: fsync of a directory (so a rename survives a power cut) and a rename that reports
