@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Atom.Server.Search.Vectors.Internal;
+
+/// <summary>
+/// Runs the in-process store's <see cref="InProcessVectorStore.MaintainAsync"/> every
+/// <see cref="VectorStoreOptions.MaintenanceInterval"/>, and writes every pending snapshot when the server stops, so the
+/// next start reads snapshots and replays no logs.
+/// </summary>
+internal sealed class VectorStoreMaintenance(InProcessVectorStore store, VectorStoreOptions options, TimeProvider time) : BackgroundService
+{
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await store.SnapshotAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.MaintenanceInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await store.MaintainAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: StopAsync writes the snapshots.
+        }
+    }
+}
