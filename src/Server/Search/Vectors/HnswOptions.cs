@@ -13,7 +13,7 @@ public sealed class HnswOptions
     public int M { get; set; } = 16;
 
     /// <summary>Gets or sets the candidates considered when a node is linked in. More: a better graph, slower inserts.</summary>
-    public int EfConstruction { get; set; } = 200;
+    public int EfConstruction { get; set; } = 100;
 
     /// <summary>Gets or sets the candidates a search keeps (at least the query's limit). More: better recall, slower searches.</summary>
     public int EfSearch { get; set; } = 64;

@@ -31,6 +31,11 @@ internal sealed class HnswGraph
     private int _entry = -1;
     private int _topLevel = -1;
 
+    // Working lists of inserts, which one thread at a time makes (see the remarks): reused, so a link costs no garbage.
+    private readonly List<(int Slot, float Sim)> _chosen = [];
+    private readonly List<(int Slot, float Sim)> _relinked = [];
+    private readonly List<(int Slot, float Score)> _pool = [];
+
     public HnswGraph(int dimensions, int m, int efConstruction, int capacity, int? seed)
     {
         _dimensions = dimensions;
@@ -91,7 +96,7 @@ internal sealed class HnswGraph
 
             // The best candidate is where the next layer down starts.
             (entry, entrySim) = found[0];
-            var chosen = SelectNeighbours(vectors, found, l == 0 ? _m0 : _m);
+            var chosen = SelectNeighbours(vectors, found, l == 0 ? _m0 : _m, _chosen);
             var links = Links(slot, l);
             links[0] = chosen.Count;
             for (var i = 0; i < chosen.Count; i++)
@@ -251,9 +256,9 @@ internal sealed class HnswGraph
     /// The paper's neighbour heuristic: take candidates nearest first, keeping one only when it is nearer to the base than
     /// to every neighbour kept so far. <paramref name="candidates"/> is ordered by similarity to the base, best first.
     /// </summary>
-    private List<(int Slot, float Sim)> SelectNeighbours(float[] vectors, List<(int Slot, float Score)> candidates, int max)
+    private List<(int Slot, float Sim)> SelectNeighbours(float[] vectors, List<(int Slot, float Score)> candidates, int max, List<(int Slot, float Sim)> chosen)
     {
-        var chosen = new List<(int Slot, float Sim)>(Math.Min(max, candidates.Count));
+        chosen.Clear();
         foreach (var (candidate, sim) in candidates)
         {
             if (chosen.Count == max)
@@ -292,7 +297,9 @@ internal sealed class HnswGraph
             return;
         }
 
-        var candidates = new List<(int Slot, float Score)>(max + 1) { (neighbour, sim) };
+        var candidates = _pool;
+        candidates.Clear();
+        candidates.Add((neighbour, sim));
         var vector = Vector(vectors, node);
         for (var i = 1; i <= links[0]; i++)
         {
@@ -300,7 +307,7 @@ internal sealed class HnswGraph
         }
 
         candidates.Sort(static (a, b) => b.Score.CompareTo(a.Score));
-        var chosen = SelectNeighbours(vectors, candidates, max);
+        var chosen = SelectNeighbours(vectors, candidates, max, _relinked);
         links[0] = chosen.Count;
         for (var i = 0; i < chosen.Count; i++)
         {
