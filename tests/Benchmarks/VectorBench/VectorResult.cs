@@ -28,7 +28,8 @@ public sealed record IndexFigures(string Index, int Points, double InsertsPerSec
 /// <param name="WriteSeconds">The time to write it (fsync and rename included).</param>
 /// <param name="LoadSeconds">The time to load it back: from then on it is searched (by exact scans).</param>
 /// <param name="GraphSeconds">The time after loading until its graph, built again in the background, took over the searches.</param>
-public sealed record PersistenceFigures(int Points, double SnapshotMegabytes, double WriteSeconds, double LoadSeconds, double GraphSeconds);
+/// <param name="SameAfterLoad">Whether the loaded store held the same points and gave the same hits (a check, not a figure).</param>
+public sealed record PersistenceFigures(int Points, double SnapshotMegabytes, double WriteSeconds, double LoadSeconds, double GraphSeconds, bool SameAfterLoad);
 
 /// <summary>A whole run.</summary>
 /// <param name="Dimensions">The vectors' length.</param>
@@ -39,7 +40,19 @@ public sealed record PersistenceFigures(int Points, double SnapshotMegabytes, do
 /// <param name="Machine">The machine note.</param>
 public sealed record VectorResult(int Dimensions, int QueriesPerKind, string Hnsw, List<IndexFigures> Indexes, List<PersistenceFigures> Persistence, string Machine)
 {
+    /// <summary>The lowest recall@10 of an unfiltered graph search that is not a broken index.</summary>
+    public const double RecallFloor = 0.9;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Gets what went wrong: a store that loaded other points than it saved, or a graph whose recall says it is broken. Never time.</summary>
+    public List<string> Failures =>
+    [
+        .. Persistence.Where(p => !p.SameAfterLoad).Select(p => $"{p.Points} points: the store loaded from the snapshot gave other answers"),
+        .. Indexes.Where(i => i.Index == "hnsw").SelectMany(i => i.Queries.Where(q => q.Recall < RecallFloor).Select(q => $"hnsw {i.Points} points, filter {q.Filter}: recall@10 {q.Recall:F3} < {RecallFloor}")),
+    ];
+
+    public static VectorResult FromJson(string json) => JsonSerializer.Deserialize<VectorResult>(json) ?? throw new FormatException("not a VectorBench result");
 
     public string ToJson() => JsonSerializer.Serialize(this, Indented);
 
@@ -71,6 +84,11 @@ public sealed record VectorResult(int Dimensions, int QueriesPerKind, string Hns
         foreach (var p in Persistence)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| {p.Points:N0} | {p.SnapshotMegabytes:F1} | {p.WriteSeconds:F2} | {p.LoadSeconds:F2} | {p.GraphSeconds:F1} |");
+        }
+
+        foreach (var failure in Failures)
+        {
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"FAILED: {failure}");
         }
 
         return md.ToString();
