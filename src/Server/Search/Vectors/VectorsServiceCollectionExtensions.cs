@@ -3,6 +3,7 @@ using Atom.Server.Search.Vectors.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Atom.Server.Search.Vectors;
@@ -46,7 +47,10 @@ public static class VectorsServiceCollectionExtensions
             directory, options, sp.GetService<ILogger<InProcessVectorStore>>(), sp.GetService<TimeProvider>()));
         services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<InProcessVectorStore>());
         services.AddHostedService(sp => new VectorStoreMaintenance(
-            sp.GetRequiredService<InProcessVectorStore>(), options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetRequiredService<InProcessVectorStore>(),
+            options,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILogger<VectorStoreMaintenance>>() ?? NullLogger<VectorStoreMaintenance>.Instance));
         var hnsw = options.Hnsw;
         catalog.Add(new ComponentInfo(
             "vectors",

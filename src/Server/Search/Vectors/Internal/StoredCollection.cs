@@ -17,8 +17,9 @@ internal sealed class StoredCollection(VectorCollection index, CollectionFiles? 
 
     public void Dispose()
     {
+        // The gate stays undisposed: a write that waited for it may still release it after finding the collection removed
+        // (a SemaphoreSlim whose wait handle was never asked for holds nothing to free).
         Index.Dispose();
         Files?.Dispose();
-        Gate.Dispose();
     }
 }

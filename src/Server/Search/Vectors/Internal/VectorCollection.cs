@@ -339,8 +339,9 @@ internal sealed class VectorCollection : IDisposable
             // A failed build was reported when it failed.
         }
 
+        // The lock stays undisposed: a search that found this collection just before it was removed may still be taking
+        // it, and should find an empty answer rather than a disposed lock. Its events are freed by their finalizers.
         _closing.Dispose();
-        _lock.Dispose();
     }
 
     // What a managed string of this length takes: the object header and length, the characters, rounded to 8 bytes.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Atom.Server.Search.Vectors.Internal;
 
@@ -7,7 +8,8 @@ namespace Atom.Server.Search.Vectors.Internal;
 /// <see cref="VectorStoreOptions.MaintenanceInterval"/>, and writes every pending snapshot when the server stops, so the
 /// next start reads snapshots and replays no logs.
 /// </summary>
-internal sealed class VectorStoreMaintenance(InProcessVectorStore store, VectorStoreOptions options, TimeProvider time) : BackgroundService
+internal sealed partial class VectorStoreMaintenance(InProcessVectorStore store, VectorStoreOptions options, TimeProvider time, ILogger<VectorStoreMaintenance> logger)
+    : BackgroundService
 {
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -22,7 +24,15 @@ internal sealed class VectorStoreMaintenance(InProcessVectorStore store, VectorS
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await store.MaintainAsync(stoppingToken);
+                try
+                {
+                    await store.MaintainAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failed round must not stop the host: every write is in a log, the next round tries again.
+                    Log.Failed(logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
