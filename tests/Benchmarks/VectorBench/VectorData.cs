@@ -19,7 +19,7 @@ public sealed class VectorData
 
     // Within a topic, points spread this far (per component) around a centre whose components are of size 1: topics
     // overlap, as embeddings of related sentences do.
-    private const double Spread = 0.6;
+    private const double Spread = 1.0;
 
     private VectorData(float[][] points, float[][] queries)
     {

@@ -321,55 +321,35 @@ public sealed partial class InProcessVectorStore : IVectorStore, IDisposable
     /// One change, in the collection's order: logged (when <paramref name="record"/> gives one; null means there is nothing
     /// to change) and then applied. A write whose log append fails is not applied, and its caller gets the error.
     /// </summary>
-    private static async Task WriteAsync(StoredCollection stored, string collection, Func<byte[]?> record, Action apply, CancellationToken ct)
-    {
-        await stored.Gate.WaitAsync(ct);
-        try
+    private static Task WriteAsync(StoredCollection stored, string collection, Func<byte[]?> record, Action apply, CancellationToken ct) =>
+        UnderGateAsync(stored, () =>
         {
             if (stored.Removed)
             {
                 throw new VectorCollectionNotFoundException(collection);
             }
 
-            if (record() is not { } bytes)
+            if (record() is { } bytes)
             {
-                return;
+                stored.Files?.Append(bytes);
+                apply();
             }
+        }, ct);
 
-            stored.Files?.Append(bytes);
-            apply();
-        }
-        finally
+    private Task SnapshotOneAsync(string name, StoredCollection stored, CancellationToken ct) =>
+        UnderGateAsync(stored, () =>
         {
-            stored.Gate.Release();
-        }
-    }
-
-    private async Task SnapshotOneAsync(string name, StoredCollection stored, CancellationToken ct)
-    {
-        await stored.Gate.WaitAsync(ct);
-        try
-        {
-            if (stored.Removed || stored.Files is not { LogBytes: > 0 } files)
+            if (!stored.Removed && stored.Files is { LogBytes: > 0 } files)
             {
-                return;
+                var started = Stopwatch.GetTimestamp();
+                var capture = stored.Index.Capture();
+                files.Snapshot(capture);
+                Log.SnapshotWritten(_logger, name, capture.LiveSlots.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
+        }, ct);
 
-            var started = Stopwatch.GetTimestamp();
-            var capture = stored.Index.Capture();
-            files.Snapshot(capture);
-            Log.SnapshotWritten(_logger, name, capture.LiveSlots.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-        finally
-        {
-            stored.Gate.Release();
-        }
-    }
-
-    private async Task CompactAsync(string name, StoredCollection stored, CancellationToken ct)
-    {
-        await stored.Gate.WaitAsync(ct);
-        try
+    private Task CompactAsync(string name, StoredCollection stored, CancellationToken ct) =>
+        UnderGateAsync(stored, () =>
         {
             if (!stored.Removed)
             {
@@ -377,6 +357,15 @@ public sealed partial class InProcessVectorStore : IVectorStore, IDisposable
                 stored.Index.Compact();
                 Log.Compacted(_logger, name, before.DeletedSlots, before.Points);
             }
+        }, ct);
+
+    /// <summary>Runs a change of a collection once every change before it has ended (see <see cref="StoredCollection.Gate"/>).</summary>
+    private static async Task UnderGateAsync(StoredCollection stored, Action change, CancellationToken ct)
+    {
+        await stored.Gate.WaitAsync(ct);
+        try
+        {
+            change();
         }
         finally
         {

@@ -25,12 +25,7 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
     [Fact]
     public async Task What_was_written_comes_back_after_a_restart_from_the_log_alone()
     {
-        List<VectorHit> before;
-        using (var store = Open())
-        {
-            await WriteHistoryAsync(store);
-            before = await SearchAllAsync(store);
-        }
+        var before = await WriteHistoryAndCloseAsync();
 
         using var reopened = Open();
 
@@ -122,12 +117,7 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
     [Fact]
     public async Task A_tail_of_zeros_left_by_the_file_system_is_not_damage()
     {
-        List<VectorHit> before;
-        using (var store = Open())
-        {
-            await WriteHistoryAsync(store);
-            before = await SearchAllAsync(store);
-        }
+        var before = await WriteHistoryAndCloseAsync();
 
         await using (var log = new FileStream(LogFile, FileMode.Append))
         {
@@ -143,11 +133,7 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
     [Fact]
     public async Task A_damaged_snapshot_loads_as_lost_moved_aside_and_the_collection_can_be_made_again()
     {
-        using (var store = Open())
-        {
-            await WriteHistoryAsync(store);
-            await store.SnapshotAsync(CancellationToken.None);
-        }
+        await WriteHistoryAndCloseAsync(snapshot: true);
 
         var bytes = await File.ReadAllBytesAsync(SnapshotFile);
         bytes[bytes.Length / 2] ^= 0x40;
@@ -172,11 +158,7 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
     [InlineData("another format")]
     public async Task A_snapshot_that_is_not_whole_loads_as_lost(string damage)
     {
-        using (var store = Open())
-        {
-            await WriteHistoryAsync(store);
-            await store.SnapshotAsync(CancellationToken.None);
-        }
+        await WriteHistoryAndCloseAsync(snapshot: true);
 
         var bytes = await File.ReadAllBytesAsync(SnapshotFile);
         switch (damage)
@@ -205,10 +187,7 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
     [Fact]
     public async Task A_log_damaged_before_its_end_loads_as_lost()
     {
-        using (var store = Open())
-        {
-            await WriteHistoryAsync(store);
-        }
+        await WriteHistoryAndCloseAsync();
 
         var bytes = await File.ReadAllBytesAsync(LogFile);
         bytes[20] ^= 0xFF;
@@ -249,12 +228,7 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
     [Fact]
     public async Task What_a_killed_process_leaves_half_made_is_swept_at_start_up()
     {
-        List<VectorHit> before;
-        using (var store = Open())
-        {
-            await WriteHistoryAsync(store);
-            before = await SearchAllAsync(store);
-        }
+        var before = await WriteHistoryAndCloseAsync();
 
         // A snapshot killed before its rename, a collection killed while being created, one killed while being removed.
         await File.WriteAllBytesAsync(SnapshotFile + ".tmp", [1, 2, 3]);
@@ -361,6 +335,19 @@ public sealed class InProcessVectorStorePersistenceTests : IDisposable
         await store.DeleteAsync(Name, ["p5", "p6", "nope"], CancellationToken.None);
         await store.DeleteBySourceAsync(Name, "t1", "src7", CancellationToken.None);
         await store.DeleteBySourceAsync(Name, "t2", "src0", CancellationToken.None);
+    }
+
+    /// <summary>Writes <see cref="WriteHistoryAsync"/> into a store of its own (snapshotted, if asked), closes it and returns what it held.</summary>
+    private async Task<List<VectorHit>> WriteHistoryAndCloseAsync(bool snapshot = false)
+    {
+        using var store = Open();
+        await WriteHistoryAsync(store);
+        if (snapshot)
+        {
+            await store.SnapshotAsync(CancellationToken.None);
+        }
+
+        return await SearchAllAsync(store);
     }
 
     private static async Task<List<VectorHit>> SearchAllAsync(InProcessVectorStore store)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -17,61 +18,80 @@ namespace Atom.Server.Search.Vectors.Internal;
 internal static class SnapshotFile
 {
     private const int Version = 1;
+    private const int BlockBytes = 1 << 20;
     private static readonly byte[] Magic = "ATOMVECS"u8.ToArray();
 
     public static void Write(Stream stream, CollectionCapture capture)
     {
-        var checksum = new ChecksumStream(stream);
-        using (var writer = new BinaryWriter(checksum, Encoding.UTF8, leaveOpen: true))
+        // Written a block at a time through memory, so the checksum sees every byte exactly as the file gets it.
+        var crc = Crc32C.Seed;
+        using var block = new MemoryStream();
+        using var writer = new BinaryWriter(block, Encoding.UTF8, leaveOpen: true);
+        void Flush(bool always)
         {
-            writer.Write(Magic);
-            writer.Write(Version);
-            writer.Write(capture.Dimensions);
-            foreach (var table in new[] { capture.Tenants, capture.Sources, capture.Scopes, capture.Kinds, capture.Categories })
+            if (always || block.Length >= BlockBytes)
             {
-                writer.Write(table.Length);
-                foreach (var value in table)
-                {
-                    writer.Write(value);
-                }
-            }
-
-            var s = capture.Slots;
-            var d = capture.Dimensions;
-            writer.Write(capture.LiveSlots.Length);
-            foreach (var slot in capture.LiveSlots)
-            {
-                writer.Write(s.Ids[slot]);
-                writer.Write(s.Tenant[slot]);
-                writer.Write(s.Source[slot]);
-                writer.Write(s.Scope[slot]);
-                writer.Write(s.Kind[slot]);
-                writer.Write(s.Category[slot]);
-                writer.Write(s.Created[slot]);
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(s.Vectors, slot * d, d)));
+                writer.Flush();
+                var bytes = block.GetBuffer().AsSpan(0, (int)block.Length);
+                crc = Crc32C.Append(crc, bytes);
+                stream.Write(bytes);
+                block.SetLength(0);
             }
         }
 
-        var crc = checksum.Crc;
+        writer.Write(Magic);
+        writer.Write(Version);
+        writer.Write(capture.Dimensions);
+        foreach (var table in new[] { capture.Tenants, capture.Sources, capture.Scopes, capture.Kinds, capture.Categories })
+        {
+            writer.Write(table.Length);
+            foreach (var value in table)
+            {
+                writer.Write(value);
+                Flush(always: false);
+            }
+        }
+
+        var s = capture.Slots;
+        var d = capture.Dimensions;
+        writer.Write(capture.LiveSlots.Length);
+        foreach (var slot in capture.LiveSlots)
+        {
+            writer.Write(s.Ids[slot]);
+            writer.Write(s.Tenant[slot]);
+            writer.Write(s.Source[slot]);
+            writer.Write(s.Scope[slot]);
+            writer.Write(s.Kind[slot]);
+            writer.Write(s.Category[slot]);
+            writer.Write(s.Created[slot]);
+            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(s.Vectors, slot * d, d)));
+            Flush(always: false);
+        }
+
+        Flush(always: true);
         Span<byte> trailer = stackalloc byte[sizeof(uint)];
-        BitConverter.TryWriteBytes(trailer, crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
         stream.Write(trailer);
     }
 
-    /// <summary>Reads a snapshot into a new collection made by <paramref name="create"/> for its dimensions.</summary>
+    /// <summary>Reads a snapshot into a new collection made by <paramref name="create"/> for its dimensions and point count.</summary>
     /// <exception cref="InvalidDataException">The file is not a whole, intact snapshot.</exception>
     public static VectorCollection Read(Stream stream, Func<int, int, VectorCollection> create)
     {
-        // No count may exceed the file's bytes: a damaged count must fail as corrupt, not as an enormous allocation.
-        var limit = stream.CanSeek ? stream.Length : int.MaxValue;
-        var checksum = new ChecksumStream(stream);
-        using var reader = new BinaryReader(checksum, Encoding.UTF8, leaveOpen: true);
+        // The checksum first, in a pass of its own: nothing is built from a damaged file. The second pass then reads
+        // what the page cache holds already.
+        var body = stream.Length - sizeof(uint);
+        if (body < Magic.Length || Checksum(stream, body) != ReadTrailer(stream))
+        {
+            throw new InvalidDataException("snapshot is cut short or its checksum does not match");
+        }
+
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         VectorCollection? collection = null;
         try
         {
-            Span<byte> magic = stackalloc byte[Magic.Length];
-            checksum.ReadExactly(magic);
-            if (!magic.SequenceEqual(Magic))
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 throw new InvalidDataException("not a vector snapshot");
             }
@@ -87,17 +107,18 @@ internal static class SnapshotFile
                 throw new InvalidDataException($"snapshot has {dimensions} dimensions");
             }
 
+            // No count may exceed the file's bytes: a wrong count must fail as damage, not as an enormous allocation.
             var tables = new string[5][];
             for (var t = 0; t < tables.Length; t++)
             {
-                tables[t] = new string[Count(reader, limit)];
+                tables[t] = new string[Count(reader, body)];
                 for (var i = 0; i < tables[t].Length; i++)
                 {
                     tables[t][i] = reader.ReadString();
                 }
             }
 
-            var points = Count(reader, limit / (dimensions * sizeof(float)));
+            var points = Count(reader, body / (dimensions * sizeof(float)));
             collection = create(dimensions, points);
             var vector = new float[dimensions];
             for (var i = 0; i < points; i++)
@@ -109,19 +130,13 @@ internal static class SnapshotFile
                 var kind = Value(tables[3], reader.ReadInt32());
                 var category = Value(tables[4], reader.ReadInt32());
                 var created = reader.ReadInt64();
-                checksum.ReadExactly(MemoryMarshal.AsBytes(vector.AsSpan()));
+                stream.ReadExactly(MemoryMarshal.AsBytes(vector.AsSpan()));
                 collection.Restore(id, new VectorPayload(tenant, source, scope, kind, created, category), vector);
             }
 
-            var computed = checksum.Crc;
-            if (reader.ReadUInt32() != computed)
+            if (stream.Position != body)
             {
-                throw new InvalidDataException("snapshot checksum does not match");
-            }
-
-            if (stream.ReadByte() != -1)
-            {
-                throw new InvalidDataException("snapshot has bytes after its checksum");
+                throw new InvalidDataException("snapshot has bytes its points do not account for");
             }
 
             return collection;
@@ -129,13 +144,40 @@ internal static class SnapshotFile
         catch (Exception ex) when (ex is EndOfStreamException or DecoderFallbackException or FormatException or IOException)
         {
             collection?.Dispose();
-            throw new InvalidDataException($"snapshot is cut short or damaged: {ex.Message}", ex);
+            throw new InvalidDataException($"snapshot is damaged: {ex.Message}", ex);
         }
         catch
         {
             collection?.Dispose();
             throw;
         }
+    }
+
+    private static uint Checksum(Stream stream, long length)
+    {
+        var crc = Crc32C.Seed;
+        var buffer = new byte[BlockBytes];
+        stream.Position = 0;
+        for (var left = length; left > 0;)
+        {
+            var n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n == 0)
+            {
+                throw new InvalidDataException("snapshot is cut short");
+            }
+
+            crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
+            left -= n;
+        }
+
+        return crc;
+    }
+
+    private static uint ReadTrailer(Stream stream)
+    {
+        Span<byte> trailer = stackalloc byte[sizeof(uint)];
+        stream.ReadExactly(trailer);
+        return BinaryPrimitives.ReadUInt32LittleEndian(trailer);
     }
 
     private static int Count(BinaryReader reader, long limit)

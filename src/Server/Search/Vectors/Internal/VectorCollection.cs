@@ -69,15 +69,7 @@ internal sealed class VectorCollection : IDisposable
         {
             foreach (var point in points)
             {
-                if (_slotById.TryGetValue(point.Id, out var old))
-                {
-                    Tombstone(old);
-                }
-
-                var slot = Append(point.Id, point.Payload);
-                VectorChecks.Normalize(point.Vector.Span, _slots.Vector(slot));
-                _slotById[point.Id] = slot;
-                _graph?.Insert(slot, _slots.Vectors);
+                Put(point.Id, point.Payload, point.Vector.Span, normalize: true);
             }
         }
         finally
@@ -94,15 +86,7 @@ internal sealed class VectorCollection : IDisposable
         _lock.EnterWriteLock();
         try
         {
-            if (_slotById.TryGetValue(id, out var old))
-            {
-                Tombstone(old);
-            }
-
-            var slot = Append(id, payload);
-            normalized.CopyTo(_slots.Vector(slot));
-            _slotById[id] = slot;
-            _graph?.Insert(slot, _slots.Vectors);
+            Put(id, payload, normalized, normalize: false);
         }
         finally
         {
@@ -347,17 +331,33 @@ internal sealed class VectorCollection : IDisposable
     // What a managed string of this length takes: the object header and length, the characters, rounded to 8 bytes.
     private static long StringBytes(string s) => (22 + (2L * s.Length) + 7) & ~7L;
 
-    private int Append(string id, VectorPayload payload)
+    /// <summary>Writes a point into a new slot (a replaced one is only marked deleted: slots never change) and links it into the graph.</summary>
+    private void Put(string id, VectorPayload payload, ReadOnlySpan<float> vector, bool normalize)
     {
+        if (_slotById.TryGetValue(id, out var old))
+        {
+            Tombstone(old);
+        }
+
         _slots.EnsureRoom();
         var slot = _slots.Count;
+        if (normalize)
+        {
+            VectorChecks.Normalize(vector, _slots.Vector(slot));
+        }
+        else
+        {
+            vector.CopyTo(_slots.Vector(slot));
+        }
+
         _slots.Ids[slot] = id;
         _slots.Deleted[slot] = false;
         _tables.Store(_slots, slot, payload);
         _slots.Count++;
         _live++;
         _idBytes += StringBytes(id);
-        return slot;
+        _slotById[id] = slot;
+        _graph?.Insert(slot, _slots.Vectors);
     }
 
     private void Tombstone(int slot)
