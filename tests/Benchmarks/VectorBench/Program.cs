@@ -14,7 +14,7 @@ try
 {
     arguments = ToolArguments.Parse(
         args,
-        new HashSet<string> { "--sizes", "--dimensions", "--queries", "--m", "--ef-construction", "--ef-search", "--warmup", "--out", "--temp", "--result", "--report", "--machine" },
+        new HashSet<string> { "--sizes", "--dimensions", "--queries", "--m", "--ef-construction", "--ef-search", "--warmup", "--exact-scan-matches", "--out", "--temp", "--result", "--report", "--machine" },
         new HashSet<string>());
     sizes = [.. arguments.Text("--sizes", "10000,100000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))];
     if (arguments.Command is not ("run" or "report") || sizes.Any(s => s < 100))
@@ -26,7 +26,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     Console.Error.WriteLine("usage: VectorBench run [--sizes 10000,100000] [--dimensions 100] [--queries 200] [--m 16] [--ef-construction 100]");
-    Console.Error.WriteLine("         [--ef-search 64] [--warmup SECONDS] [--out FILE] [--temp DIR]");
+    Console.Error.WriteLine("         [--ef-search 64] [--exact-scan-matches N] [--warmup SECONDS] [--out FILE] [--temp DIR]");
     Console.Error.WriteLine("       VectorBench report --result FILE --report PREFIX [--machine TEXT]");
     return 2;
 }
@@ -45,6 +45,7 @@ var hnsw = new HnswOptions
     M = arguments.Int("--m", defaults.M),
     EfConstruction = arguments.Int("--ef-construction", defaults.EfConstruction),
     EfSearch = arguments.Int("--ef-search", defaults.EfSearch),
+    ExactScanMatches = arguments.OptionalInt("--exact-scan-matches"),
     Threshold = 1000,
 };
 var dimensions = arguments.Int("--dimensions", 100);
