@@ -2,6 +2,7 @@ using Atom.Sdk.Internal;
 using Atom.Server.Identity;
 using Atom.Server.Chat;
 using Atom.Server.Files;
+using Atom.Server.Search;
 using Atom.Server.Jobs;
 using Atom.Server.Identity.Api;
 using Atom.Server.Identity.Authorization;
@@ -47,6 +48,8 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<IRoomAccess, ChatRoomAccess>();
         services.AddSingleton<IMessageAttachments, RoomFileAttachments>();
         services.AddAtomFiles(configuration, catalog, options.DataDir);
+        services.AddSingleton<ISearchSources, ChatAndFileSearchSources>();
+        services.AddAtomSearch();
 
         services.AddAtomService<ServerInfoService>();
 

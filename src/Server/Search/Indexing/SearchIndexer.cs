@@ -1,0 +1,59 @@
+using Atom.Server.Jobs;
+using Atom.Server.Search.Index;
+using Microsoft.Extensions.Logging;
+
+namespace Atom.Server.Search.Indexing;
+
+/// <summary>
+/// Runs <see cref="SearchIndexQueue.JobKind"/> jobs: reads the message or file as it is now and replaces everything the
+/// index holds of it. Reading the current state (not the change that queued the job) makes the job safe to repeat and
+/// to run late: an edit, a delete or a quarantine always leaves the index as the source is.
+/// </summary>
+/// <param name="sources">Where messages and files are read.</param>
+/// <param name="chunks">The index.</param>
+/// <param name="chunker">Cuts long texts.</param>
+/// <param name="logger">The logger.</param>
+public sealed partial class SearchIndexer(ISearchSources sources, ChunkStore chunks, TextChunker chunker, ILogger<SearchIndexer> logger) : IJobHandler
+{
+    /// <inheritdoc />
+    public string Kind => SearchIndexQueue.JobKind;
+
+    /// <inheritdoc />
+    public async Task HandleAsync(JobLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var job = lease.Job;
+        var separator = job.Subject.IndexOf(':', StringComparison.Ordinal);
+        var (kind, id) = separator < 0 ? (string.Empty, job.Subject) : (job.Subject[..separator], job.Subject[(separator + 1)..]);
+        var source = kind switch
+        {
+            "message" => await sources.GetMessageAsync(job.TenantId, job.Payload, id, cancellationToken),
+            "file" => await sources.GetFileAsync(job.TenantId, id, cancellationToken),
+            _ => throw new InvalidOperationException($"A search job names '{job.Subject}', which is neither a message nor a file."),
+        };
+
+        var pieces = source is null ? [] : Chunks(job.TenantId, source);
+        await chunks.ReplaceSourceAsync(job.TenantId, id, pieces, cancellationToken);
+        Log.Indexed(logger, job.TenantId, job.Subject, pieces.Count);
+    }
+
+    private List<SearchChunk> Chunks(string tenantId, SearchSource source)
+    {
+        var passages = chunker.Split(source.Text);
+
+        // A file with no text is still found by its name.
+        if (passages.Count == 0 && source.Kind == SourceKind.File)
+        {
+            passages = [string.Empty];
+        }
+
+        return [.. passages.Select((passage, i) => new SearchChunk(tenantId, source.Kind, source.Id, i, source.Scope, source.RoomId, source.AuthorId,
+            source.Category, source.MediaType, source.TypeLabel, source.Title, passage, "english", source.Sequence, source.CreatedAt))];
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Indexed {Subject} of tenant {TenantId}: {Chunks} chunks")]
+        public static partial void Indexed(ILogger logger, string tenantId, string subject, int chunks);
+    }
+}
