@@ -15,9 +15,9 @@ namespace Atom.Server.Search.Index;
 /// <param name="database">The store.</param>
 public sealed class ChunkStore(AtomDatabase database)
 {
-    // The text search configurations a query is also read with on PostgreSQL: chunks are stemmed by their own language,
-    // and a tsquery must be stemmed the same way to meet them.
-    private static readonly string[] QueryLanguages = ["english", "simple"];
+    // The text search configurations a query is read with on PostgreSQL: chunks are stemmed by their own language, and a
+    // tsquery must be stemmed the same way to meet them, so it is read in every language a chunk can have.
+    private static readonly IReadOnlyList<string> QueryLanguages = LanguageDetector.Languages;
 
     // PostgreSQL's language is a regconfig, read back as its name.
     private static string Columns(string languageCast) =>

@@ -1,5 +1,6 @@
 using Atom.Server.Jobs;
 using Atom.Server.Search.Index;
+using Atom.Server.Search.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Atom.Server.Search.Indexing;
@@ -40,6 +41,7 @@ public sealed partial class SearchIndexer(ISearchSources sources, ChunkStore chu
     private List<SearchChunk> Chunks(string tenantId, SearchSource source)
     {
         var passages = chunker.Split(source.Text);
+        var language = LanguageDetector.Detect(source.Text.Length > 0 ? source.Text : source.Title);
 
         // A file with no text is still found by its name.
         if (passages.Count == 0 && source.Kind == SourceKind.File)
@@ -48,7 +50,7 @@ public sealed partial class SearchIndexer(ISearchSources sources, ChunkStore chu
         }
 
         return [.. passages.Select((passage, i) => new SearchChunk(tenantId, source.Kind, source.Id, i, source.Scope, source.RoomId, source.AuthorId,
-            source.Category, source.MediaType, source.TypeLabel, source.Title, passage, "english", source.Sequence, source.CreatedAt))];
+            source.Category, source.MediaType, source.TypeLabel, source.Title, passage, language, source.Sequence, source.CreatedAt))];
     }
 
     private static partial class Log

@@ -95,6 +95,17 @@ public sealed class ChunkStoreTests
         Assert.Equal(["f2", "f1"], hits.Select(h => h.Chunk.SourceId));
     }
 
+    [Fact]
+    public async Task On_postgres_a_german_text_is_stemmed_as_german()
+    {
+        var (store, _) = await CreateAsync("postgres");
+        var text = "Die Katzen schlafen auf dem Sofa und die Hunde nicht";
+        await store.ReplaceSourceAsync("a", "m1", [Message("a", "m1", "room:r1", text) with { Language = LanguageDetector.Detect(text) }]);
+
+        Assert.Single(await store.SearchAsync(KeywordQuery.Parse("Katze"), new ChunkFilter("a", ["room:r1"]), 10));
+        Assert.Single(await store.SearchAsync(KeywordQuery.Parse("Hund"), new ChunkFilter("a", ["room:r1"]), 10));
+    }
+
     private static async Task<(ChunkStore Store, AtomDatabase Database)> CreateAsync(string provider)
     {
         var database = await StoreProvider.CreateMigratedAsync(provider);
