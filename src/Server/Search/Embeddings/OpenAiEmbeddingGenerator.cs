@@ -144,7 +144,8 @@ public sealed partial class OpenAiEmbeddingGenerator : IEmbeddingGenerator<strin
             Log.Unavailable(logger, this.options.BaseUrl!, model, e);
             throw new EmbeddingsUnavailableException($"The embeddings endpoint {this.options.BaseUrl} (model {model}) answered HTTP {e.Status}: {e.Message}", e.Status, e);
         }
-        catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException
+        // The retry policy wraps the failures of its tries in an AggregateException when none of them got an answer.
+        catch (Exception e) when (e is ClientResultException or AggregateException or HttpRequestException or IOException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Log.Unavailable(logger, this.options.BaseUrl!, model, e);

@@ -45,20 +45,29 @@ internal static class WinkEmbeddingsJson
         {
             var filled = 0;
             var final = false;
+            var first = true;
             var state = default(JsonReaderState);
             while (!final)
             {
                 var read = json.Read(buffer, filled, buffer.Length - filled);
                 final = read == 0;
                 filled += read;
-                var reader = new Utf8JsonReader(buffer.AsSpan(0, filled), final, state);
+                var start = 0;
+                if (first && filled >= 3 && buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
+                {
+                    // A byte order mark: not JSON, but editors and File.WriteAllText put one in front.
+                    start = 3;
+                }
+
+                first = false;
+                var reader = new Utf8JsonReader(buffer.AsSpan(start, filled - start), final, state);
                 while (reader.Read())
                 {
                     parser.Take(ref reader);
                 }
 
                 state = reader.CurrentState;
-                var consumed = (int)reader.BytesConsumed;
+                var consumed = start + (int)reader.BytesConsumed;
                 buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                 filled -= consumed;
                 if (filled == buffer.Length)

@@ -29,7 +29,8 @@ internal sealed record WordVectorTable(
         for (var i = 0; i < count; i++)
         {
             var row = vectors.AsSpan(i * dimensions, dimensions);
-            var scale = TensorPrimitives.MaxMagnitude(row) / 127f;
+            // MaxMagnitude keeps the sign of the element it picks: the scale must not.
+            var scale = MathF.Abs(TensorPrimitives.MaxMagnitude(row)) / 127f;
             scales[i] = scale;
             if (scale == 0)
             {
