@@ -46,39 +46,51 @@ public static class EmbeddingsServiceCollectionExtensions
         }
 
         var path = Path.GetFullPath(options.Glove.Path ?? Path.Combine(dataDir, GloveEmbeddingOptions.DefaultRelativePath));
-        var problem = CheckGloveFile(path);
-        if (problem is null)
+        var (header, problem) = ReadGloveHeader(path);
+        if (header is not null)
         {
-            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new GloveSifEmbeddingGenerator(path));
-            var header = WordVectorFile.ReadHeader(path);
+            services.AddSingleton(_ => LoadGlove(path));
             catalog.Add(new ComponentInfo("embeddings", GloveSifEmbeddingGenerator.ProviderName, true, $"{path} ({header.Count} words, {header.Dimensions} dims)"));
         }
         else
         {
-            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new UnavailableEmbeddingGenerator(GloveSifEmbeddingGenerator.ProviderName, problem));
-            catalog.Add(new ComponentInfo("embeddings", GloveSifEmbeddingGenerator.ProviderName, false, problem));
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new UnavailableEmbeddingGenerator(GloveSifEmbeddingGenerator.ProviderName, problem!));
+            catalog.Add(new ComponentInfo("embeddings", GloveSifEmbeddingGenerator.ProviderName, false, problem!));
         }
 
         return services;
     }
 
-    // Null when the file is usable; else what is wrong and how to fix it, for the catalog and every failed call.
-    private static string? CheckGloveFile(string path)
+    private const string Fix = "create it with tests/scripts/glove.sh (./build.sh run does), or set Atom:Embeddings:Glove:Path; search runs on keywords only until then";
+
+    // A file that passed the start-up check can still be replaced or damaged before first use: that too means keywords only.
+    private static IEmbeddingGenerator<string, Embedding<float>> LoadGlove(string path)
     {
-        const string Fix = "create it with tests/scripts/glove.sh (./build.sh run does), or set Atom:Embeddings:Glove:Path; search runs on keywords only until then";
+        try
+        {
+            return new GloveSifEmbeddingGenerator(path);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return new UnavailableEmbeddingGenerator(GloveSifEmbeddingGenerator.ProviderName, $"{e.Message} Re-{Fix}");
+        }
+    }
+
+    // The header of a usable file, else what is wrong and how to fix it, for the catalog and every failed call.
+    private static (WordVectorHeader? Header, string? Problem) ReadGloveHeader(string path)
+    {
         if (!File.Exists(path))
         {
-            return $"no word vectors at {path}: {Fix}";
+            return (null, $"no word vectors at {path}: {Fix}");
         }
 
         try
         {
-            WordVectorFile.ReadHeader(path);
-            return null;
+            return (WordVectorFile.ReadHeader(path), null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            return $"{e.Message} Re-{Fix}";
+            return (null, $"{e.Message} Re-{Fix}");
         }
     }
 }

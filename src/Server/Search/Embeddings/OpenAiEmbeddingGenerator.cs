@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Globalization;
+using System.Text.Json;
 using Atom.Server.Search.Embeddings.Internal;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -138,6 +139,7 @@ public sealed partial class OpenAiEmbeddingGenerator : IEmbeddingGenerator<strin
         try
         {
             answer = (await embeddingClient.GenerateEmbeddingsAsync(batch.Select(i => texts[i]), requestOptions, cancellationToken).ConfigureAwait(false)).Value;
+            Read(answer, model, batch, requestOptions.Dimensions, vectors);
         }
         catch (ClientResultException e) when (e.Status != 0)
         {
@@ -151,7 +153,19 @@ public sealed partial class OpenAiEmbeddingGenerator : IEmbeddingGenerator<strin
             Log.Unavailable(logger, this.options.BaseUrl!, model, e);
             throw new EmbeddingsUnavailableException($"The embeddings endpoint {this.options.BaseUrl} (model {model}) did not answer: {e.Message}", e);
         }
+        // What the SDK throws for a 200 whose body is not an embeddings response: a proxy's error page, a broken server.
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            Log.Unavailable(logger, this.options.BaseUrl!, model, e);
+            throw Invalid(model, $"something that is not an embeddings response ({e.Message})", e);
+        }
 
+        usage.InputTokenCount += answer.Usage?.InputTokenCount ?? 0;
+        usage.TotalTokenCount += answer.Usage?.TotalTokenCount ?? 0;
+    }
+
+    private void Read(OpenAIEmbeddingCollection answer, string model, List<int> batch, int? dimensions, ReadOnlyMemory<float>?[] vectors)
+    {
         if (answer.Count != batch.Count)
         {
             throw Invalid(model, $"{answer.Count} embeddings for {batch.Count} inputs");
@@ -165,16 +179,13 @@ public sealed partial class OpenAiEmbeddingGenerator : IEmbeddingGenerator<strin
             }
 
             var vector = embedding.ToFloats();
-            if (vector.Length == 0 || vector.Length != (requestOptions.Dimensions ?? vector.Length))
+            if (vector.Length == 0 || vector.Length != (dimensions ?? vector.Length))
             {
-                throw Invalid(model, $"a vector of {vector.Length} dimensions where {requestOptions.Dimensions?.ToString(CultureInfo.InvariantCulture) ?? "some"} were asked for");
+                throw Invalid(model, $"a vector of {vector.Length} dimensions where {dimensions?.ToString(CultureInfo.InvariantCulture) ?? "some"} were asked for");
             }
 
             vectors[batch[embedding.Index]] = vector;
         }
-
-        usage.InputTokenCount += answer.Usage?.InputTokenCount ?? 0;
-        usage.TotalTokenCount += answer.Usage?.TotalTokenCount ?? 0;
     }
 
     // One call's vectors must be comparable with each other: a server that mixes lengths is broken.
@@ -192,6 +203,6 @@ public sealed partial class OpenAiEmbeddingGenerator : IEmbeddingGenerator<strin
         return dimensions;
     }
 
-    private EmbeddingsUnavailableException Invalid(string model, string what) =>
-        new($"The embeddings endpoint {options.BaseUrl} (model {model}) answered with {what}.");
+    private EmbeddingsUnavailableException Invalid(string model, string what, Exception? cause = null) =>
+        new($"The embeddings endpoint {options.BaseUrl} (model {model}) answered with {what}.", cause);
 }

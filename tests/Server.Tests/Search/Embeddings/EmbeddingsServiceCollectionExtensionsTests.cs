@@ -73,6 +73,20 @@ public sealed class EmbeddingsServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_gone_between_start_up_and_first_use_means_keywords_only_too()
+    {
+        var path = Path.Combine(dataDir, "models", "glove-100d.bin");
+        WordVectorFile.Write(path, TestGlove.RandomTable(["cat"]));
+        using var provider = Services();
+        File.Delete(path);
+
+        using var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var error = await Assert.ThrowsAsync<EmbeddingsUnavailableException>(() => generator.GenerateAsync(["cat"]));
+        Assert.Contains("glove.sh", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_openai_provider_reports_endpoint_and_model_but_never_the_key()
     {
         using var generator = Resolve(("Provider", "OpenAI"), ("OpenAi:BaseUrl", "http://127.0.0.1:11434/v1"), ("OpenAi:Model", "nomic-embed-text"),
@@ -105,12 +119,14 @@ public sealed class EmbeddingsServiceCollectionExtensionsTests : IDisposable
         Assert.Empty(catalog.Components);
     }
 
-    private IEmbeddingGenerator<string, Embedding<float>> Resolve(params (string Key, string? Value)[] settings)
+    private IEmbeddingGenerator<string, Embedding<float>> Resolve(params (string Key, string? Value)[] settings) =>
+        Services(settings).GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+    private ServiceProvider Services(params (string Key, string? Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>($"{EmbeddingsOptions.Section}:{s.Key}", s.Value)))
             .Build();
-        var services = new ServiceCollection().AddLogging().AddAtomEmbeddings(configuration, catalog, dataDir);
-        return services.BuildServiceProvider().GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        return new ServiceCollection().AddLogging().AddAtomEmbeddings(configuration, catalog, dataDir).BuildServiceProvider();
     }
 }

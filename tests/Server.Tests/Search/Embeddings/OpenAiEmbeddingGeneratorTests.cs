@@ -190,6 +190,9 @@ public sealed class OpenAiEmbeddingGeneratorTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"object":"list","data":[],"model":"m"}""", "0 embeddings for 1 inputs")]
+    [InlineData("""<html>proxy error</html>""", "not an embeddings response")]
+    [InlineData("""{"object":"list","data":[{"object":"embedding","index":0,"embedding":"%%%"}],"model":"m"}""", "not an embeddings response")]
+    [InlineData("""{"object":"list","data":[{"object":"embedding","index":0,"embedding":{"a":1}}],"model":"m"}""", "not an embeddings response")]
     [InlineData("""{"object":"list","data":[{"object":"embedding","index":3,"embedding":[1,2]}],"model":"m"}""", "index 3")]
     [InlineData("""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[1,2,3]}],"model":"m"}""", "3 dimensions where 4 were asked for")]
     public async Task A_malformed_answer_is_unavailable_saying_what_was_wrong(string answer, string what)

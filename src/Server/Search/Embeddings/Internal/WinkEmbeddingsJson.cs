@@ -18,6 +18,8 @@ namespace Atom.Server.Search.Embeddings.Internal;
 /// </summary>
 internal static class WinkEmbeddingsJson
 {
+    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
     private enum Part
     {
         Start,
@@ -92,8 +94,6 @@ internal static class WinkEmbeddingsJson
         }
     }
 
-    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
     /// <summary>A state machine fed one token at a time: a token may end one buffer and the next starts fresh.</summary>
     private sealed class Parser
     {
@@ -118,53 +118,27 @@ internal static class WinkEmbeddingsJson
             switch (part)
             {
                 case Part.Start:
-                    if (token != JsonTokenType.StartObject)
-                    {
-                        throw Problem("the file does not hold a JSON object");
-                    }
-
-                    part = Part.Top;
+                    part = token == JsonTokenType.StartObject ? Part.Top : throw Problem("the file does not hold a JSON object");
                     break;
                 case Part.Top:
                     TakeTop(ref reader, token);
                     break;
+                case Part.Words when token == JsonTokenType.EndArray:
+                    part = Part.Top;
+                    break;
                 case Part.Words:
-                    if (token == JsonTokenType.EndArray)
-                    {
-                        part = Part.Top;
-                    }
-                    else
-                    {
-                        if (token != JsonTokenType.String)
-                        {
-                            throw Problem("\"words\" holds something other than strings");
-                        }
-
-                        wordsListed++;
-                    }
-
+                    wordsListed += token == JsonTokenType.String ? 1 : throw Problem("\"words\" holds something other than strings");
+                    break;
+                case Part.Vectors when token == JsonTokenType.PropertyName:
+                    word = reader.GetString();
+                    break;
+                case Part.Vectors when token == JsonTokenType.StartArray:
+                    element = 0;
+                    index = -1;
+                    part = Part.Vector;
                     break;
                 case Part.Vectors:
-                    if (token == JsonTokenType.PropertyName)
-                    {
-                        word = reader.GetString();
-                    }
-                    else if (token == JsonTokenType.StartArray)
-                    {
-                        element = 0;
-                        index = -1;
-                        part = Part.Vector;
-                    }
-                    else
-                    {
-                        if (token != JsonTokenType.EndObject)
-                        {
-                            throw Problem($"the entry for '{word}' in \"vectors\" is not an array");
-                        }
-
-                        part = Part.Top;
-                    }
-
+                    part = token == JsonTokenType.EndObject ? Part.Top : throw Problem($"the entry for '{word}' in \"vectors\" is not an array");
                     break;
                 case Part.Vector:
                     TakeVectorElement(ref reader, token);
@@ -246,9 +220,9 @@ internal static class WinkEmbeddingsJson
                 throw Problem("\"dimensions\" is missing before \"vectors\", or out of range");
             }
 
-            if (size <= 0)
+            if (size <= 0 || size > Array.MaxLength / dimensions)
             {
-                throw Problem("\"size\" is missing before \"vectors\", or not positive");
+                throw Problem("\"size\" is missing before \"vectors\", or out of range");
             }
 
             if (wordIndex < dimensions)
@@ -257,7 +231,7 @@ internal static class WinkEmbeddingsJson
             }
 
             words = new string?[size];
-            vectors = new float[checked(size * dimensions)];
+            vectors = new float[size * dimensions];
             row = new float[dimensions];
             part = Part.Vectors;
         }
