@@ -9,6 +9,7 @@ using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
 using Atom.Server.Rpc.Health;
 using Atom.Server.Rpc.Reflection;
+using Atom.Server.Search.Embeddings;
 using Atom.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -48,6 +49,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<IRoomAccess, ChatRoomAccess>();
         services.AddSingleton<IMessageAttachments, RoomFileAttachments>();
         services.AddAtomFiles(configuration, catalog, options.DataDir);
+        services.AddAtomEmbeddings(configuration, catalog, options.DataDir);
         services.AddSingleton<ISearchSources, ChatAndFileSearchSources>();
         services.AddAtomSearch();
 
