@@ -41,12 +41,13 @@ public sealed class ChunkStore(AtomDatabase database)
             foreach (var chunk in chunks)
             {
                 await c.ExecuteAsync(
-                    "INSERT INTO search_chunks (tenant_id, id, source_kind, source_id, chunk, scope, room_id, author_id, category, media_type, type_label, title, body, language, sequence, created_at) " +
-                    $"VALUES (@TenantId, @Id, @kind, @SourceId, @Chunk, @Scope, @RoomId, @AuthorId, @Category, @MediaType, @TypeLabel, @title, @body, {language}, @Sequence, @createdAt)",
+                    "INSERT INTO search_chunks (tenant_id, id, source_kind, source_id, chunk, scope, room_id, author_id, category, media_type, type_label, title, body, language, sequence, created_at, embedding) " +
+                    $"VALUES (@TenantId, @Id, @kind, @SourceId, @Chunk, @Scope, @RoomId, @AuthorId, @Category, @MediaType, @TypeLabel, @title, @body, {language}, @Sequence, @createdAt, @embedding)",
                     new
                     {
                         chunk.TenantId, chunk.Id, kind = KindName(chunk.Kind), chunk.SourceId, chunk.Chunk, chunk.Scope, chunk.RoomId, chunk.AuthorId, chunk.Category,
                         chunk.MediaType, chunk.TypeLabel, title = Clean(chunk.Title), body = Clean(chunk.Body), chunk.Language, chunk.Sequence, createdAt = Ms(chunk.CreatedAt),
+                        embedding = chunk.Embedding is { } vector ? VectorBytes(vector) : null,
                     }, t);
             }
 
@@ -135,6 +136,14 @@ public sealed class ChunkStore(AtomDatabase database)
         args.Add(name, values.ToArray());
         sql.Append(" AND ").Append(InList(connection, column, "@" + name));
     }
+
+    /// <summary>Reads a stored embedding back.</summary>
+    /// <param name="bytes">The column's bytes.</param>
+    /// <returns>The vector.</returns>
+    public static float[] VectorOf(byte[] bytes) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+
+    // float32, little-endian, as every platform .NET runs Atom on stores them.
+    private static byte[] VectorBytes(float[] vector) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 
     private static string KindName(SourceKind kind) => kind == SourceKind.Message ? "message" : "file";
 

@@ -45,6 +45,9 @@ public sealed record SearchChunk(
     long Sequence,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>Gets the embedding of the chunk's text; null when there is none (no embeddings, or no word they know).</summary>
+    public float[]? Embedding { get; init; }
+
     /// <summary>Gets the chunk's id: unique in its tenant, and the same every time the source is indexed.</summary>
     public string Id => IdOf(Kind, SourceId, Chunk);
 

@@ -1,4 +1,6 @@
 using Atom.Server.Jobs;
+using Atom.Server.Search.Embeddings;
+using Microsoft.Extensions.AI;
 using Atom.Server.Search.Index;
 using Atom.Server.Search.Text;
 using Microsoft.Extensions.Logging;
@@ -13,8 +15,14 @@ namespace Atom.Server.Search.Indexing;
 /// <param name="sources">Where messages and files are read.</param>
 /// <param name="chunks">The index.</param>
 /// <param name="chunker">Cuts long texts.</param>
+/// <param name="embeddings">Embeds each chunk, for semantic search; when they are unavailable chunks are indexed for keywords alone.</param>
 /// <param name="logger">The logger.</param>
-public sealed partial class SearchIndexer(ISearchSources sources, ChunkStore chunks, TextChunker chunker, ILogger<SearchIndexer> logger) : IJobHandler
+public sealed partial class SearchIndexer(
+    ISearchSources sources,
+    ChunkStore chunks,
+    TextChunker chunker,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    ILogger<SearchIndexer> logger) : IJobHandler
 {
     /// <inheritdoc />
     public string Kind => SearchIndexQueue.JobKind;
@@ -33,9 +41,31 @@ public sealed partial class SearchIndexer(ISearchSources sources, ChunkStore chu
             _ => throw new InvalidOperationException($"A search job names '{job.Subject}', which is neither a message nor a file."),
         };
 
-        var pieces = source is null ? [] : Chunks(job.TenantId, source);
+        var pieces = source is null ? [] : await EmbedAsync(Chunks(job.TenantId, source), cancellationToken);
         await chunks.ReplaceSourceAsync(job.TenantId, id, pieces, cancellationToken);
         Log.Indexed(logger, job.TenantId, job.Subject, pieces.Count);
+    }
+
+    private async Task<List<SearchChunk>> EmbedAsync(List<SearchChunk> pieces, CancellationToken cancellationToken)
+    {
+        if (pieces.Count == 0)
+        {
+            return pieces;
+        }
+
+        try
+        {
+            // A file's name too: "roadmap.pdf" is about the roadmap whatever its first page says. Not a message's room name,
+            // which would pull every message of a room towards the same meaning.
+            var vectors = await embeddings.GenerateAsync(
+                pieces.Select(p => p.Kind == SourceKind.File ? p.Title + "\n" + p.Body : p.Body), cancellationToken: cancellationToken);
+            return [.. pieces.Select((piece, i) => vectors[i].IsZero() ? piece : piece with { Embedding = vectors[i].Vector.ToArray() })];
+        }
+        catch (EmbeddingsUnavailableException e)
+        {
+            Log.NotEmbedded(logger, pieces[0].SourceId, e.Message);
+            return pieces;
+        }
     }
 
     private List<SearchChunk> Chunks(string tenantId, SearchSource source)
@@ -57,5 +87,8 @@ public sealed partial class SearchIndexer(ISearchSources sources, ChunkStore chu
     {
         [LoggerMessage(1, LogLevel.Debug, "Indexed {Subject} of tenant {TenantId}: {Chunks} chunks")]
         public static partial void Indexed(ILogger logger, string tenantId, string subject, int chunks);
+
+        [LoggerMessage(2, LogLevel.Debug, "{SourceId} is indexed for keywords only: {Reason}")]
+        public static partial void NotEmbedded(ILogger logger, string sourceId, string reason);
     }
 }

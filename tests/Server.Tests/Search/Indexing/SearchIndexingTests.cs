@@ -61,6 +61,36 @@ public sealed class SearchIndexingTests
         await mine.UntilAsync("pumpkin", 0);
     }
 
+    [Embeddings.GloveFact]
+    public async Task With_word_vectors_each_chunk_is_stored_with_its_unit_embedding_and_without_them_for_keywords_alone()
+    {
+        await using var server = await IdentityApiServer.StartAsync("sqlite", "--Atom:Jobs:PollInterval=00:00:00.200", $"--Atom:Embeddings:Glove:Path={Embeddings.TestGlove.Path}");
+        var team = await Team.CreateAsync(server, "emb", "cy");
+        var room = (await team["cy"].Rooms.CreateRoomAsync(new CreateRoomRequest { Name = "garden" })).Room;
+        var chat = new ChatServiceClient(server.Channel(team["cy"].Token));
+        await chat.SendMessageAsync(new SendMessageRequest { RoomId = room.Id, Text = "The tomatoes are ripening in the greenhouse" });
+        await chat.SendMessageAsync(new SendMessageRequest { RoomId = room.Id, Text = "🍅🍅🍅" });
+        await new Index(server, team.Tenant.Id, $"room:{room.Id}").UntilAsync("tomatoes", 1);
+
+        var database = server.Test.Server.Services.GetRequiredService<Atom.Server.Storage.AtomDatabase>();
+        List<(string Body, byte[]? Embedding)> stored;
+        var waited = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(50);
+            stored = await database.InTenantAsync(team.Tenant.Id, async (c, t) => (await Dapper.SqlMapper.QueryAsync<(string Body, byte[]? Embedding)>(c,
+                "SELECT body AS Body, embedding AS Embedding FROM search_chunks ORDER BY sequence", transaction: t)).ToList());
+        }
+        while (stored.Count < 2 && waited.Elapsed < Patience);
+
+        // Emoji are no word the vectors know: that message is found by keywords alone.
+        Assert.Null(Assert.Single(stored, s => s.Body.Contains("🍅", StringComparison.Ordinal)).Embedding);
+        var (_, vector) = Assert.Single(stored, s => s.Body.Contains("tomatoes", StringComparison.Ordinal));
+        var embedding = ChunkStore.VectorOf(vector!);
+        Assert.Equal(100, embedding.Length);
+        Assert.Equal(1.0, Math.Sqrt(embedding.Sum(x => (double)x * x)), 3);
+    }
+
     private sealed class Index(IdentityApiServer server, string tenantId, string scope)
     {
         private readonly ChunkStore _chunks = server.Test.Server.Services.GetRequiredService<ChunkStore>();
