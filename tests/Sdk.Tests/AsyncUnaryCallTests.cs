@@ -104,8 +104,14 @@ public sealed class AsyncUnaryCallTests(TestServiceServer server) : IClassFixtur
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         Assert.Equal(StatusCode.Cancelled, call.GetStatus().StatusCode);
-        Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => call.ResponseHeadersAsync)).StatusCode);
         var attempts = FlakyTestService.Attempts[id];
+        if (attempts == 1)
+        {
+            // Backoff is jittered, so a second attempt may have begun, and its headers arrived, before the Dispose;
+            // those stay readable. With no attempt that got headers, they end as the call did.
+            Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => call.ResponseHeadersAsync)).StatusCode);
+        }
+
         await Task.Delay(300);
         Assert.Equal(attempts, FlakyTestService.Attempts[id]);
         Assert.True(attempts <= 2);

@@ -25,6 +25,7 @@ public static class FilesServiceCollectionExtensions
     /// <returns>The services.</returns>
     public static IServiceCollection AddAtomFiles(this IServiceCollection services, IConfiguration configuration, ComponentCatalog catalog, string dataDir)
     {
+        ValidateLimits(configuration);
         services.Configure<FilesOptions>(configuration.GetSection(FilesOptions.Section));
         services.Configure<FileProcessingOptions>(configuration.GetSection(FileProcessingOptions.Section));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FileProcessingOptions>>().Value);
@@ -43,5 +44,33 @@ public static class FilesServiceCollectionExtensions
         services.AddHostedService<ExpiredUploadSweeper>();
         services.AddAtomService<FileApi>();
         return services;
+    }
+
+    /// <summary>
+    /// A file the scanner will not take is stored, never scanned and so never served: refuse to start with a file limit
+    /// (the server's or a tenant's) above the scanner's, rather than accept uploads that can never be used.
+    /// </summary>
+    private static void ValidateLimits(IConfiguration configuration)
+    {
+        var files = configuration.GetSection(FilesOptions.Section).Get<FilesOptions>() ?? new FilesOptions();
+        var scanner = configuration.GetSection(ScannerOptions.Section).Get<ScannerOptions>() ?? new ScannerOptions();
+        if (string.IsNullOrWhiteSpace(scanner.Address) || string.Equals(scanner.Provider?.Trim(), ScannerOptions.None, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var errors = files.Tenants
+            .Where(t => t.Value.MaxFileBytes > scanner.MaxStreamBytes)
+            .Select(t => ($"{FilesOptions.Section}:Tenants:{t.Key}:{nameof(TenantFilePolicy.MaxFileBytes)}", t.Value.MaxFileBytes!.Value))
+            .Prepend(($"{FilesOptions.Section}:{nameof(FilesOptions.MaxFileBytes)}", files.MaxFileBytes))
+            .Where(limit => limit.Item2 > scanner.MaxStreamBytes)
+            .Select(limit => $"{limit.Item1} ({limit.Item2} bytes) is more than {ScannerOptions.Section}:{nameof(ScannerOptions.MaxStreamBytes)} " +
+                             $"({scanner.MaxStreamBytes} bytes): files in between could never be scanned, so never served. " +
+                             "Raise the scanner's limit (and clamd's StreamMaxLength) or lower the file limit.")
+            .ToList();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(FilesOptions.Section, typeof(FilesOptions), errors);
+        }
     }
 }

@@ -2,12 +2,14 @@ using Atom.Sdk.Internal;
 using Atom.Server.Identity;
 using Atom.Server.Chat;
 using Atom.Server.Files;
+using Atom.Server.Search;
 using Atom.Server.Jobs;
 using Atom.Server.Identity.Api;
 using Atom.Server.Identity.Authorization;
 using Atom.Server.Rpc;
 using Atom.Server.Rpc.Health;
 using Atom.Server.Rpc.Reflection;
+using Atom.Server.Search.Embeddings;
 using Atom.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +49,9 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<IRoomAccess, ChatRoomAccess>();
         services.AddSingleton<IMessageAttachments, RoomFileAttachments>();
         services.AddAtomFiles(configuration, catalog, options.DataDir);
+        services.AddAtomEmbeddings(configuration, catalog, options.DataDir);
+        services.AddSingleton<ISearchSources, ChatAndFileSearchSources>();
+        services.AddAtomSearch();
 
         services.AddAtomService<ServerInfoService>();
 

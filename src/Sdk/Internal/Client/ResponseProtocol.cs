@@ -103,7 +103,7 @@ internal static class ResponseProtocol
     public static Status FromTransportException(Exception ex, Uri address) => ex switch
     {
         RpcException rpc => rpc.Status,
-        HttpProtocolException protocol => new Status(Http2ErrorToStatus(protocol.ErrorCode), $"The HTTP/2 stream was reset by the server (error code {protocol.ErrorCode}): {protocol.Message}"),
+        HttpProtocolException protocol => new Status(Http2ErrorToStatus(protocol.ErrorCode), $"HTTP/2 error code {protocol.ErrorCode} from the server: {protocol.Message}"),
         HttpRequestException request => new Status(StatusCode.Unavailable, $"Error connecting to {address}: {Innermost(request).Message}"),
         OperationCanceledException => new Status(StatusCode.Unavailable, $"Timed out connecting to {address}."),
         IOException io => new Status(StatusCode.Unavailable, $"The connection to {address} failed: {Innermost(io).Message}"),
@@ -113,6 +113,9 @@ internal static class ResponseProtocol
     // https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md#errors (RST_STREAM codes seen by a client).
     private static StatusCode Http2ErrorToStatus(long errorCode) => errorCode switch
     {
+        // NO_ERROR before the trailers: a server that finished the call sends them first, so this is the connection
+        // closing under the call (GOAWAY as the server shuts down), which the spec's transport failures make UNAVAILABLE.
+        0x0 => StatusCode.Unavailable,
         0x7 => StatusCode.Unavailable,       // REFUSED_STREAM
         0x8 => StatusCode.Cancelled,         // CANCEL
         0xB => StatusCode.ResourceExhausted, // ENHANCE_YOUR_CALM

@@ -17,8 +17,11 @@ namespace Atom.Server.Chat.Stores;
 /// </summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
-public sealed class MessageStore(AtomDatabase database, TimeProvider time)
+/// <param name="observers">Told of each posted, edited or deleted message inside its transaction (search indexing).</param>
+public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnumerable<IMessageChangeObserver>? observers = null)
 {
+    private readonly IMessageChangeObserver[] _observers = [.. observers ?? []];
+
     private const string Columns =
         "m.id AS Id, m.room_id AS RoomId, m.sequence AS Sequence, m.sender_id AS SenderId, m.text AS Text, m.attachments AS Attachments, " +
         "m.mention_ids AS MentionIds, m.reply_to_id AS ReplyToId, m.request_id AS RequestId, m.created_at AS CreatedAt, m.edited_at AS EditedAt, " +
@@ -74,6 +77,7 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time)
                             tenantId, id, roomId, sequence, message.SenderId, message.Text, attachments = ToJson(message.Attachments),
                             mentions = ToJson(message.MentionIds), replyToId, message.RequestId, now = Ms(now),
                         }, t);
+                    await NotifyAsync(c, t, tenantId, roomId, id);
                     var stored = new StoredMessage(
                         id, roomId, sequence, message.SenderId, message.Text, [.. message.Attachments], [.. message.MentionIds], replyToId, message.RequestId,
                         now, null, null, null, 0, []);
@@ -117,6 +121,7 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time)
                     new { tenantId, messageId, sequence, old = current.Text, editorId, now }, t);
                 await c.ExecuteAsync("UPDATE messages SET text = @text, edited_at = @now WHERE tenant_id = @tenantId AND id = @messageId",
                     new { tenantId, messageId, text, now }, t);
+                await NotifyAsync(c, t, tenantId, roomId, messageId);
             }, cancellationToken);
     }
 
@@ -144,6 +149,7 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time)
                 await c.ExecuteAsync("DELETE FROM message_edits WHERE tenant_id = @tenantId AND message_id = @messageId", key, t);
                 await c.ExecuteAsync("DELETE FROM message_reactions WHERE tenant_id = @tenantId AND message_id = @messageId", key, t);
                 await c.ExecuteAsync("DELETE FROM annotations WHERE tenant_id = @tenantId AND message_id = @messageId", key, t);
+                await NotifyAsync(c, t, tenantId, roomId, messageId);
             }, cancellationToken);
 
     /// <summary>Adds a user's reaction to a message, with a <c>reactions_changed</c> event; a reaction already there changes nothing.</summary>
@@ -312,6 +318,14 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time)
             (await ReadReceiptsAsync(c, t, tenantId, roomId, null)).Where(r => r.Sequence > 0).ToList(), cancellationToken);
 
     private DateTimeOffset Now() => Time(Ms(time.GetUtcNow()));
+
+    private async Task NotifyAsync(DbConnection connection, DbTransaction transaction, string tenantId, string roomId, string messageId)
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.MessageChangedAsync(connection, transaction, tenantId, roomId, messageId);
+        }
+    }
 
     /// <summary>
     /// The shape of every change of an existing message: lock the room, read the message, and when <paramref name="plan"/>

@@ -83,6 +83,12 @@ public sealed partial class FileProcessor(
             await using var stream = File.OpenRead(content.Path);
             verdict = await scanner.ScanAsync(stream, cancellationToken);
         }
+        catch (ScannerUnavailableException ex) when (ex.Failure == ScanFailure.TooLarge)
+        {
+            // clamd's own StreamMaxLength is below ours: retrying would fail the same way for ever, and unscanned is never served.
+            await RecordAsync(file, typed with { State = FileStatus.Rejected, Problem = "Too large for the virus scanner, so it cannot be scanned and will never be served: " + ex.Message }, cancellationToken);
+            return;
+        }
         catch (ScannerUnavailableException ex)
         {
             Log.ScanPending(logger, tenantId, fileId, ex.Message);

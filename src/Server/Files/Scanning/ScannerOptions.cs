@@ -8,7 +8,7 @@ namespace Atom.Server.Files.Scanning;
 /// clamd must be configured so that nothing this side sends is accepted unscanned: clamd answers "OK" for content larger
 /// than its <c>MaxFileSize</c> (or <c>MaxScanSize</c>) without having looked at all of it, so keep
 /// <see cref="MaxStreamBytes"/> &lt;= clamd's <c>StreamMaxLength</c> &lt;= its <c>MaxFileSize</c> and <c>MaxScanSize</c>
-/// (Debian's clamd.conf ships 25M for the first two).
+/// (Debian's clamd.conf ships 25M for the first two: raise them to at least this).
 /// </remarks>
 public sealed class ScannerOptions
 {
@@ -43,6 +43,7 @@ public sealed class ScannerOptions
     /// Gets or sets the largest content sent for scanning. Larger content is not scanned: the scan fails with
     /// <see cref="ScanFailure.TooLarge"/>, so such a file is never served. It must not exceed clamd's <c>StreamMaxLength</c>;
     /// if it does, clamd's own refusal ends in the same failure, after the bytes up to clamd's limit were sent for nothing.
+    /// The default is the default largest file (<c>Atom:Files:MaxFileBytes</c>), which the server refuses to start above it.
     /// </summary>
-    public long MaxStreamBytes { get; set; } = 25L * 1024 * 1024;
+    public long MaxStreamBytes { get; set; } = 50L * 1024 * 1024;
 }

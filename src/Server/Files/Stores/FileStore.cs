@@ -13,8 +13,11 @@ namespace Atom.Server.Files.Stores;
 /// </summary>
 /// <param name="database">The store.</param>
 /// <param name="time">The clock.</param>
-public sealed class FileStore(AtomDatabase database, TimeProvider time)
+/// <param name="observers">Told of each finished processing, rename, move and delete inside its transaction (search indexing).</param>
+public sealed class FileStore(AtomDatabase database, TimeProvider time, IEnumerable<IFileChangeObserver>? observers = null)
 {
+    private readonly IFileChangeObserver[] _observers = [.. observers ?? []];
+
     private const string Columns =
         "tenant_id AS TenantId, id AS Id, owner_id AS OwnerId, name AS Name, folder AS Folder, room_id AS RoomId, size AS Size, sha256 AS Sha256, " +
         "declared_type AS DeclaredType, media_type AS MediaType, type_label AS TypeLabel, category AS Category, state AS State, problem AS Problem, " +
@@ -112,6 +115,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
             await c.ExecuteAsync(
                 "UPDATE files SET name = COALESCE(@name, name), folder = COALESCE(@folder, folder), updated_at = @now WHERE tenant_id = @tenantId AND id = @fileId",
                 new { tenantId, fileId, name, folder, now = Ms(time.GetUtcNow()) }, t);
+            await NotifyAsync(c, t, tenantId, fileId);
             return await ReadAsync(c, t, tenantId, fileId, withText: false);
         }, cancellationToken);
 
@@ -127,6 +131,7 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
             if (file is not null)
             {
                 await c.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenantId AND id = @fileId", new { tenantId, fileId }, t);
+                await NotifyAsync(c, t, tenantId, fileId);
             }
 
             return file;
@@ -170,6 +175,11 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
                     text = outcome.Text,
                     truncated = outcome.TextTruncated,
                 }, t);
+            if (finished)
+            {
+                await NotifyAsync(c, t, tenantId, fileId);
+            }
+
             return await ReadAsync(c, t, tenantId, fileId, withText: false);
         }, cancellationToken);
     }
@@ -202,6 +212,14 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time)
         FileStatus.Unreadable => "unreadable",
         _ => "failed",
     };
+
+    private async Task NotifyAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId)
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.FileChangedAsync(connection, transaction, tenantId, fileId);
+        }
+    }
 
     private static FileStatus ParseState(string name) => name switch
     {

@@ -221,15 +221,24 @@ public sealed class UploadService(
         var file = new FileRecord(upload.TenantId, NewId(), upload.OwnerId, upload.Name, upload.Folder, upload.RoomId, upload.Size, sha256, upload.DeclaredType,
             detected?.MediaType ?? string.Empty, detected?.Label ?? string.Empty, detected?.Category.ToString() ?? string.Empty,
             FileStatus.Processing, string.Empty, null, new Dictionary<string, string>(), null, 0, false, now, now, null);
+
+        // Stored before the transaction: the store hashes, writes and fsyncs the whole file, which can take seconds on a busy
+        // disk, and SQLite's write lock would be held all that while. The staged bytes stay until the commit, for a retry;
+        // a commit that fails leaves a blob nobody refers to, which the next release of that content removes.
+        await blobs.PutFileAsync(staging.HandOff(upload.TenantId, upload.Id), sha256, cancellationToken);
         var fileId = await uploads.CompleteAsync(upload, file, async (c, t) =>
         {
             await references.HoldAsync(c, t, sha256);
-            await jobs.EnqueueAsync(c, t, upload.TenantId, ProcessJobKind, file.Id, string.Empty, cancellationToken);
 
-            // Last, so a failure before it leaves the staged bytes for a retry; a failure after it (the commit) leaves
-            // a blob nobody refers to, which the next release of that content removes.
-            await blobs.PutFileAsync(path, sha256, cancellationToken);
+            // Between the put and the hold, the deletion of another file with this content may have released the blob.
+            if (await blobs.GetInfoAsync(sha256, cancellationToken) is null)
+            {
+                await blobs.PutFileAsync(staging.HandOff(upload.TenantId, upload.Id), sha256, cancellationToken);
+            }
+
+            await jobs.EnqueueAsync(c, t, upload.TenantId, ProcessJobKind, file.Id, string.Empty, cancellationToken);
         }, cancellationToken) ?? throw Expired(upload.Id);
+        staging.Delete(upload.TenantId, upload.Id);
         _uploadLocks.TryRemove(LockKey(upload), out _);
         return fileId;
     }

@@ -1,3 +1,4 @@
+using Atom.Server.Storage.Internal;
 using System.Security.Cryptography;
 
 namespace Atom.Server.Files.Uploads;
@@ -9,6 +10,8 @@ namespace Atom.Server.Files.Uploads;
 /// </summary>
 public sealed class UploadStaging
 {
+    private const string HandOffSuffix = ".handoff";
+
     private readonly string _root;
 
     /// <summary>Initializes a new instance of the <see cref="UploadStaging"/> class.</summary>
@@ -92,7 +95,27 @@ public sealed class UploadStaging
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    /// <summary>Removes an upload's staging file.</summary>
+    /// <summary>
+    /// A second name for the staged file, for the blob store to take (it moves what it is given): the staged bytes stay
+    /// where they are until <see cref="Delete"/>, so a completion that fails after the hand-off can be retried. A hard
+    /// link where the filesystem allows one, else a copy.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="uploadId">The upload.</param>
+    /// <returns>The path to hand over.</returns>
+    public string HandOff(string tenantId, string uploadId)
+    {
+        var path = PathOf(tenantId, uploadId);
+        var handoff = $"{path}.{Guid.NewGuid():N}{HandOffSuffix}";
+        if (!Durability.TryHardLink(path, handoff))
+        {
+            File.Copy(path, handoff);
+        }
+
+        return handoff;
+    }
+
+    /// <summary>Removes an upload's staging file, and any hand-off a crash left behind.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="uploadId">The upload.</param>
     public void Delete(string tenantId, string uploadId)
@@ -101,6 +124,15 @@ public sealed class UploadStaging
         if (File.Exists(path))
         {
             File.Delete(path);
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        if (Directory.Exists(directory))
+        {
+            foreach (var leftover in Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".*" + HandOffSuffix))
+            {
+                File.Delete(leftover);
+            }
         }
     }
 

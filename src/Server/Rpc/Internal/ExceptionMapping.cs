@@ -1,5 +1,6 @@
 using Atom.Sdk;
 using Atom.Server.Storage;
+using Atom.Server.Storage.Internal;
 using Atom.V1;
 using Microsoft.Extensions.Logging;
 
@@ -8,6 +9,9 @@ namespace Atom.Server.Rpc.Internal;
 /// <summary>Turns whatever a handler threw into the status the caller gets. The one place this mapping lives.</summary>
 internal static partial class ExceptionMapping
 {
+    // Long enough for the lock holder (a commit with an fsync on a loaded disk) to be done.
+    private static readonly TimeSpan StoreBusyRetryDelay = TimeSpan.FromMilliseconds(500);
+
     public static RpcException ToRpcException(Exception exception, ServerCallContext context, AtomRpcOptions options, ILogger logger)
     {
         if (context.DeadlineExceeded && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
@@ -35,6 +39,10 @@ internal static partial class ExceptionMapping
                 return AtomErrors.InvalidField("page_token", badToken.Problem);
             case PreconditionFailedException refused:
                 return AtomErrors.Exception(StatusCode.FailedPrecondition, ErrorReason.FailedPrecondition, refused.Message);
+            case System.Data.Common.DbException busy when StoreConventions.IsTransient(busy):
+                Log.StoreBusy(logger, context.Method.FullName, busy.Message);
+                return new RpcException(StatusCode.Unavailable, "The store is busy; nothing was changed. Try again.",
+                    AtomErrors.Info(ErrorReason.StoreBusy), new Atom.Google.Rpc.RetryInfo { RetryDelay = global::Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(StoreBusyRetryDelay) });
         }
 
         Log.UnhandledException(logger, context.Method.FullName, exception);
@@ -48,5 +56,8 @@ internal static partial class ExceptionMapping
     {
         [LoggerMessage(10, LogLevel.Error, "Error in the handler of {Method}")]
         public static partial void UnhandledException(ILogger logger, string method, Exception exception);
+
+        [LoggerMessage(11, LogLevel.Warning, "The store was busy for {Method}: {Reason}")]
+        public static partial void StoreBusy(ILogger logger, string method, string reason);
     }
 }

@@ -5,13 +5,17 @@ using Microsoft.Win32.SafeHandles;
 namespace Atom.Server.Storage.Internal;
 
 /// <summary>
-/// The POSIX calls .NET does not expose: fsync of a directory (so a rename survives a power cut) and a rename that reports
-/// EXDEV (File.Move silently falls back to copy-and-delete, which would read the file twice and give up the verification).
+/// The POSIX calls .NET does not expose: fsync of a directory (so a rename survives a power cut), a rename that reports
+/// EXDEV (File.Move silently falls back to copy-and-delete, which would read the file twice and give up the verification),
+/// and hard links.
 /// </summary>
 internal static class Durability
 {
+    private const int EPERM = 1;
     private const int ENOENT = 2;
     private const int EXDEV = 18;
+    private const int EMLINK = 31;
+    private const int ENOTSUP = 95;
 
     /// <summary>Flushes a written file's data and metadata to the disk.</summary>
     public static void FlushFile(SafeFileHandle file)
@@ -68,6 +72,26 @@ internal static class Durability
         return errno == EXDEV ? false : throw Failure("rename", from, errno);
     }
 
+    /// <summary>
+    /// Gives a file a second name (a hard link); false when the filesystem cannot (another filesystem, no links), so the
+    /// caller copies instead.
+    /// </summary>
+    public static bool TryHardLink(string existing, string link)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        if (Link(NativePath(existing), NativePath(link)) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is EPERM or EXDEV or EMLINK or ENOTSUP ? false : throw Failure("link", existing, errno);
+    }
+
     private static IOException Failure(string call, string path, int? errno = null)
     {
         errno ??= Marshal.GetLastPInvokeError();
@@ -92,4 +116,7 @@ internal static class Durability
 
     [DllImport("libc", SetLastError = true)]
     private static extern int rename(byte[] from, byte[] to);
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(byte[] existing, byte[] link);
 }

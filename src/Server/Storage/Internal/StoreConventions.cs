@@ -46,6 +46,19 @@ internal static class StoreConventions
         _ => false,
     };
 
+    /// <summary>
+    /// Whether the exception says the store was busy rather than that the request was wrong: SQLite's lock still held
+    /// after the busy timeout, or PostgreSQL's serialization failures, deadlocks and lock timeouts. The transaction rolled
+    /// back, so the same request may simply be tried again.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+            or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.TooManyConnections,
+        _ => false,
+    };
+
     /// <summary>Whether the exception is a foreign-key violation of either engine.</summary>
     public static bool IsForeignKeyViolation(Exception exception) => exception switch
     {
