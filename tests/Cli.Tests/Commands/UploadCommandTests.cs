@@ -187,8 +187,14 @@ public sealed class UploadCommandTests(FilesCliServer server)
             await JournalEntryAsync(ned);
 
             // The end of a file this size is still to be read when the stream is held: what goes is not what was hashed.
-            data[^2] = (byte)'!';
-            await File.WriteAllBytesAsync(path, data);
+            // One byte, written in place: rewriting the whole file would truncate it first, and a read in that moment
+            // sees a file that shrank rather than one that changed.
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+            {
+                file.Position = data.Length - 2;
+                file.WriteByte((byte)'!');
+            }
+
             server.Gate.Open();
             var exitCode = await cli.ExitAsync();
 
