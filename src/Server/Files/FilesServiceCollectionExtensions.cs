@@ -3,6 +3,7 @@ using Atom.Server.Files.Blobs;
 using Atom.Server.Files.Pipeline;
 using Atom.Server.Files.Processing;
 using Atom.Server.Files.Scanning;
+using Atom.Server.Files.Scanning.Internal;
 using Atom.Server.Files.Stores;
 using Atom.Server.Files.Uploads;
 using Atom.Server.Hosting;
@@ -54,17 +55,18 @@ public static class FilesServiceCollectionExtensions
     {
         var files = configuration.GetSection(FilesOptions.Section).Get<FilesOptions>() ?? new FilesOptions();
         var scanner = configuration.GetSection(ScannerOptions.Section).Get<ScannerOptions>() ?? new ScannerOptions();
-        if (string.IsNullOrWhiteSpace(scanner.Address) || string.Equals(scanner.Provider?.Trim(), ScannerOptions.None, StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrWhiteSpace(scanner.Address) || ScannerOptionsValidation.Provider(scanner) == ScannerOptions.None)
         {
             return;
         }
 
-        var errors = files.Tenants
-            .Where(t => t.Value.MaxFileBytes > scanner.MaxStreamBytes)
-            .Select(t => ($"{FilesOptions.Section}:Tenants:{t.Key}:{nameof(TenantFilePolicy.MaxFileBytes)}", t.Value.MaxFileBytes!.Value))
-            .Prepend(($"{FilesOptions.Section}:{nameof(FilesOptions.MaxFileBytes)}", files.MaxFileBytes))
-            .Where(limit => limit.Item2 > scanner.MaxStreamBytes)
-            .Select(limit => $"{limit.Item1} ({limit.Item2} bytes) is more than {ScannerOptions.Section}:{nameof(ScannerOptions.MaxStreamBytes)} " +
+        var limits = files.Tenants
+            .Where(t => t.Value.MaxFileBytes is not null)
+            .Select(t => (Key: $"{FilesOptions.Section}:Tenants:{t.Key}:{nameof(TenantFilePolicy.MaxFileBytes)}", Bytes: t.Value.MaxFileBytes!.Value))
+            .Prepend((Key: $"{FilesOptions.Section}:{nameof(FilesOptions.MaxFileBytes)}", Bytes: files.MaxFileBytes));
+        var errors = limits
+            .Where(limit => limit.Bytes > scanner.MaxStreamBytes)
+            .Select(limit => $"{limit.Key} ({limit.Bytes} bytes) is more than {ScannerOptions.Section}:{nameof(ScannerOptions.MaxStreamBytes)} " +
                              $"({scanner.MaxStreamBytes} bytes): files in between could never be scanned, so never served. " +
                              "Raise the scanner's limit (and clamd's StreamMaxLength) or lower the file limit.")
             .ToList();
