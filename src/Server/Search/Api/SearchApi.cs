@@ -39,7 +39,7 @@ internal sealed class SearchApi(
     {
         var caller = context.GetCaller();
         var token = context.CancellationToken;
-        var plan = await PlanAsync(caller, request, "", token);
+        var plan = await PlanAsync(caller, request, string.Empty, token);
         var offset = SearchRules.Offset(plan, request.PageToken);
         var size = SearchRules.PageSize("page_size", request.PageSize);
         var outcome = await engine.SearchAsync(plan.Query with { Limit = Math.Min(offset + size + 1, SearchRules.MaxResults) }, token);
