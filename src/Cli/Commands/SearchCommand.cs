@@ -18,7 +18,9 @@ namespace Atom.Cli.Commands;
 /// </summary>
 internal static class SearchCommand
 {
-    // The server's page size is at most 100; --limit beyond takes several pages.
+    // The contract's largest pages; a --limit beyond takes several.
+    private const int MaxPageSize = 100;
+    private const int MaxHistoryPageSize = 200;
     private const int DefaultLimit = 20;
     private const int DefaultHistoryLimit = 50;
 
@@ -52,7 +54,7 @@ internal static class SearchCommand
             (page, size) =>
             {
                 var ask = request.Clone();
-                (ask.PageToken, ask.PageSize) = (page, size);
+                (ask.PageToken, ask.PageSize) = (page, Math.Min(size, MaxPageSize));
                 return client.SearchAsync(ask, context.CallOptions()).ResponseAsync;
             },
             r => r.Results.Count).ConfigureAwait(false);
@@ -115,7 +117,7 @@ internal static class SearchCommand
         var client = new SearchServiceClient(connection);
         var response = await Pages.UpToAsync(
             result.GetValue(arguments.Limit) ?? DefaultHistoryLimit,
-            (page, size) => client.ListSearchHistoryAsync(new ListSearchHistoryRequest { PageToken = page, PageSize = size }, context.CallOptions()).ResponseAsync,
+            (page, size) => client.ListSearchHistoryAsync(new ListSearchHistoryRequest { PageToken = page, PageSize = Math.Min(size, MaxHistoryPageSize) }, context.CallOptions()).ResponseAsync,
             r => r.Entries.Count).ConfigureAwait(false);
         if (context.Settings.Output == OutputFormat.Json)
         {
