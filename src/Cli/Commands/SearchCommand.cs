@@ -72,7 +72,7 @@ internal static class SearchCommand
 
         if (response.Degraded)
         {
-            await context.Error.WriteLineAsync($"degraded: {Display.OrDash(response.DegradedReason)} (keyword results only)").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"degraded: {Display.OrDash(response.DegradedReason)}").ConfigureAwait(false);
         }
 
         if (expanded.Count > 0)
