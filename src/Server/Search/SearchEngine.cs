@@ -185,7 +185,8 @@ public sealed partial class SearchEngine(
             }
         }
 
-        double Score(Fused f) => (f.KeywordRank > 0 ? 1.0 / (settings.FusionK + f.KeywordRank) : 0) + (f.SemanticRank > 0 ? 1.0 / (settings.FusionK + f.SemanticRank) : 0);
+        double Score(Fused f) => (f.KeywordRank > 0 ? 1.0 / (settings.FusionK + f.KeywordRank) : 0)
+            + (f.SemanticRank > 0 ? settings.SemanticWeight / (settings.FusionK + f.SemanticRank) : 0);
         return [.. results.Values
             .Select(f => new SearchHit(f.Best, Score(f), f is { KeywordRank: > 0, SemanticRank: > 0 } ? HitMatch.Both : f.KeywordRank > 0 ? HitMatch.Keyword : HitMatch.Semantic, f.Snippets))
             .OrderByDescending(h => h.Score)

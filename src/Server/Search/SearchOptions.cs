@@ -20,4 +20,11 @@ public sealed class SearchOptions
 
     /// <summary>Gets or sets k of reciprocal rank fusion: larger flattens the difference between ranks.</summary>
     public int FusionK { get; set; } = 60;
+
+    /// <summary>
+    /// Gets or sets how much a rank on the semantic side counts against one on the keyword side in the fusion (1: as much).
+    /// Below 1, the words people typed lead and meaning fills in where words find little; the benchmark's evaluation
+    /// set (tests/Benchmarks/search.sh) is how to choose it for an embedding model.
+    /// </summary>
+    public double SemanticWeight { get; set; } = 1.0;
 }
