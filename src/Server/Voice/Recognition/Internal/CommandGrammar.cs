@@ -13,7 +13,7 @@ namespace Atom.Server.Voice.Recognition.Internal;
 /// the dictionary knows), and a search's query is one or more of the words the general language model heard in the same
 /// utterance (plus the phrase hints). The second pass over the same audio then chooses the command with a grammar's accuracy
 /// (about 5% WER against 25-30%) while the query keeps the language model's words. A grammar forces every utterance onto
-/// some command, so one counts only when the language model heard its verb too.
+/// some command, so one counts only when the language model backs it: it heard the verb, or the room with little else.
 /// </remarks>
 internal sealed partial class CommandGrammar
 {
@@ -113,13 +113,17 @@ internal sealed partial class CommandGrammar
         {
             foreach (var phrase in command.Phrases)
             {
-                if (!text.StartsWith(phrase, StringComparison.Ordinal) || (text.Length > phrase.Length && text[phrase.Length] != ' ')
-                    || !command.Verbs.Any(heardWords.Contains))
+                if (!text.StartsWith(phrase, StringComparison.Ordinal) || (text.Length > phrase.Length && text[phrase.Length] != ' '))
                 {
                     continue;
                 }
 
                 var rest = text[phrase.Length..].Trim();
+                if (!Agrees(command, rest, heardWords, text))
+                {
+                    continue;
+                }
+
                 switch (command.Slot)
                 {
                     case Slot.Room when rooms.TryGetValue(rest, out var room):
@@ -134,6 +138,12 @@ internal sealed partial class CommandGrammar
 
         return null;
     }
+
+    // The grammar forces every utterance onto some command, so the language model must back it: it heard the verb, or (short
+    // verbs are what it gets wrong: "open sales" as "belt and sales") it heard the room and not much more than the command.
+    private static bool Agrees(CommandPhrases command, string rest, List<string> heard, string text) =>
+        command.Verbs.Any(heard.Contains)
+        || (command.Slot == Slot.Room && rest.Length > 0 && Words(rest).TrueForAll(heard.Contains) && heard.Count <= Words(text).Count + 2);
 
     // Lower-case letter words: what the dictionary and the grammar can hold ("Dev-Ops 2" is "dev ops").
     private static List<string> Words(string text) =>
