@@ -15,8 +15,9 @@ log() { if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the server uses at run time: clamd for virus scanning (its Debian service is never used:
-# tests/scripts/clamd.sh runs one of our own), poppler and tesseract for text extraction and OCR.
-RUN_APT_PACKAGES=(clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng)
+# tests/scripts/clamd.sh runs one of our own), poppler and tesseract for text extraction and OCR, ffmpeg to decode
+# compressed audio and encode speech, espeak-ng (the library, and its voices) for text-to-speech.
+RUN_APT_PACKAGES=(clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng ffmpeg libespeak-ng1 espeak-ng)
 # And those only the tests use: real gRPC peers (python3-grpcio), a load generator (h2load), PostgreSQL 15 (every
 # store test runs against it as well as SQLite).
 TEST_APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql)
