@@ -12,30 +12,33 @@ internal sealed record PcmLayout(int SampleRate, int Channels, int BitsPerSample
 {
     public int FrameBytes => Channels * (BitsPerSample / 8);
 
-    public bool IsTarget => SampleRate == AudioSourceFormat.TargetSampleRate && Channels == 1 && BitsPerSample == 16 && !IsFloat;
+    public bool IsMono16(int rate) => SampleRate == rate && Channels == 1 && BitsPerSample == 16 && !IsFloat;
 
     public string Describe() =>
         $"{SampleRate} Hz, {Channels} channel{(Channels == 1 ? string.Empty : "s")}, {BitsPerSample}-bit {(IsFloat ? "float" : "integer")}";
 }
 
 /// <summary>
-/// Interleaved PCM of any supported layout to 16 kHz mono 16-bit: channels averaged, then <see cref="SincResampler"/>, then
-/// rounded and clipped. Input may split a frame anywhere; the rest is kept for the next call.
+/// Interleaved PCM of any supported layout to mono 16-bit at one rate (16 kHz for recognition; what a client asked for in
+/// synthesis): channels averaged, then <see cref="SincResampler"/>, then rounded and clipped. Input may split a frame
+/// anywhere; the rest is kept for the next call.
 /// </summary>
 internal sealed class PcmConverter
 {
     private readonly PcmLayout layout;
+    private readonly bool passThrough;
     private readonly int frameBytes;
     private readonly SincResampler? resampler;
     private readonly byte[] partial;
     private int partialCount;
 
-    public PcmConverter(PcmLayout layout)
+    public PcmConverter(PcmLayout layout, int outputRate = AudioSourceFormat.TargetSampleRate)
     {
         this.layout = layout;
+        passThrough = layout.IsMono16(outputRate);
         frameBytes = layout.FrameBytes;
         partial = new byte[frameBytes];
-        resampler = layout.SampleRate == AudioSourceFormat.TargetSampleRate ? null : new SincResampler(layout.SampleRate, AudioSourceFormat.TargetSampleRate);
+        resampler = layout.SampleRate == outputRate ? null : new SincResampler(layout.SampleRate, outputRate);
     }
 
     /// <summary>Gets the bytes of an incomplete frame held back so far.</summary>
@@ -56,7 +59,7 @@ internal sealed class PcmConverter
                 return [];
             }
 
-            if (layout.IsTarget)
+            if (passThrough)
             {
                 // A 16-bit sample split across two writes: the fast path below needs whole samples.
                 var joined = BinaryPrimitives.ReadInt16LittleEndian(partial);
@@ -71,9 +74,9 @@ internal sealed class PcmConverter
         var whole = data.Length / frameBytes * frameBytes;
         data[whole..].CopyTo(partial);
         partialCount = data.Length - whole;
-        if (layout.IsTarget)
+        if (passThrough)
         {
-            // The common case for live audio: 16 kHz mono 16-bit passes through as it is.
+            // The common case for live audio: mono 16-bit at the output rate passes through as it is.
             return MemoryMarshal.Cast<byte, short>(data[..whole]).ToArray();
         }
 
