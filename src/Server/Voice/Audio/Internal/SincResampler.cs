@@ -5,7 +5,8 @@ namespace Atom.Server.Voice.Audio.Internal;
 /// <summary>
 /// A streaming band-limited resampler: windowed-sinc interpolation (Kaiser window, β = 8, 16 zero crossings each side) from a
 /// polyphase table, with the cut-off at 92% of the lower Nyquist frequency so that downsampling does not alias. For speech
-/// at 16 kHz that keeps everything up to 7.3 kHz and puts aliases about 80 dB down, where linear interpolation after a
+/// at 16 kHz that keeps everything up to 6.5 kHz flat (the transition band ends near 8 kHz) and puts aliases more than 60 dB
+/// down (the tests check both), where linear interpolation after a
 /// cheap low-pass leaves audible images that hurt recognition. Any ratio works: the position of each output sample is kept
 /// as an exact fraction (in/out reduced by their gcd) and rounded to the nearest of at most 1024 filter phases.
 /// </summary>
