@@ -260,7 +260,11 @@ internal sealed class FfmpegDecoder : AudioDecoderBase
                     return;
                 }
 
-                bytes[0] = bytes[whole];
+                if (filled > whole)
+                {
+                    bytes[0] = bytes[whole];
+                }
+
                 filled -= whole;
             }
         }
