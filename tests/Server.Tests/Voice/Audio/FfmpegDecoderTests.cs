@@ -2,6 +2,14 @@ using Atom.Server.Voice.Audio;
 
 namespace Atom.Server.Tests.Voice.Audio;
 
+/// <summary>Alone, so that counting this process's ffmpeg children sees only this class's.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FfmpegProcessCollection
+{
+    public const string Name = "ffmpeg processes";
+}
+
+[Collection(FfmpegProcessCollection.Name)]
 public sealed class FfmpegDecoderTests : IDisposable
 {
     private readonly TempDir dir = new();

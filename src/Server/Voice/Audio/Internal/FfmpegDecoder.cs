@@ -88,6 +88,12 @@ internal sealed class FfmpegDecoder : AudioDecoderBase
     {
         if (Finished)
         {
+            if (LimitReached && process is not null)
+            {
+                // Killed at the limit: reap it now rather than at dispose.
+                await FinishAsync(options.FinishTimeout, cancellationToken);
+            }
+
             return;
         }
 
