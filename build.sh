@@ -15,10 +15,13 @@ log() { if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the server uses at run time: clamd for virus scanning (its Debian service is never used:
-# tests/scripts/clamd.sh runs one of our own), poppler and tesseract for text extraction and OCR.
-RUN_APT_PACKAGES=(clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng libpocketsphinx3 pocketsphinx-en-us)
+# tests/scripts/clamd.sh runs one of our own), poppler and tesseract for text extraction and OCR, ffmpeg to decode
+# compressed audio and encode speech, espeak-ng (the library, and its voices) for text-to-speech, pocketsphinx and its
+# US English model for speech-to-text.
+RUN_APT_PACKAGES=(clamav-daemon clamav poppler-utils tesseract-ocr tesseract-ocr-eng ffmpeg libespeak-ng1 espeak-ng libpocketsphinx3 pocketsphinx-en-us)
 # And those only the tests use: real gRPC peers (python3-grpcio), a load generator (h2load), PostgreSQL 15 (every
-# store test runs against it as well as SQLite).
+# store test runs against it as well as SQLite), recordings with transcripts (pocketsphinx-testdata) and flite's voices
+# to speak test commands.
 TEST_APT_PACKAGES=(python3-grpcio python3-grpc-tools nghttp2-client postgresql pocketsphinx-testdata flite)
 
 install_apt() {

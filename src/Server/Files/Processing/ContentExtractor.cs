@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Xml;
 using Atom.Server.Files.Processing.Internal;
+using Atom.Server.Processes;
 using DocumentFormat.OpenXml.Packaging;
 using MetadataExtractor;
 using Microsoft.Extensions.Logging;
