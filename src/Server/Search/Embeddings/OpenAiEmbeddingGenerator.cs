@@ -1,3 +1,4 @@
+using Atom.Server.OpenAi.Internal;
 using System.ClientModel;
 using System.Globalization;
 using System.Text.Json;
@@ -63,7 +64,7 @@ public sealed partial class OpenAiEmbeddingGenerator : IEmbeddingGenerator<strin
         {
             Endpoint = endpoint,
             NetworkTimeout = options.Timeout,
-            RetryPolicy = new EmbeddingsRetryPolicy(options.MaxRetries, options.RetryDelay, options.MaxRetryDelay, time),
+            RetryPolicy = new OpenAiRetryPolicy(options.MaxRetries, options.RetryDelay, options.MaxRetryDelay, time),
         };
         // The policy constructor is marked for evaluation (OPENAI001), but it is the only way to send no Authorization header.
 #pragma warning disable OPENAI001

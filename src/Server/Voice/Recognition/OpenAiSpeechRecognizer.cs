@@ -1,6 +1,6 @@
+using Atom.Server.OpenAi.Internal;
 using System.ClientModel;
 using System.Text.Json;
-using Atom.Server.Search.Embeddings.Internal;
 using Atom.Server.Voice.Recognition.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -59,7 +59,7 @@ public sealed partial class OpenAiSpeechRecognizer : ISpeechRecognizer
         {
             Endpoint = new Uri(endpoint.BaseUrl!.TrimEnd('/')),
             NetworkTimeout = endpoint.Timeout,
-            RetryPolicy = new EmbeddingsRetryPolicy(endpoint.MaxRetries, endpoint.RetryDelay, endpoint.MaxRetryDelay, time),
+            RetryPolicy = new OpenAiRetryPolicy(endpoint.MaxRetries, endpoint.RetryDelay, endpoint.MaxRetryDelay, time),
         };
         // The policy constructor is marked for evaluation (OPENAI001), but it is the only way to send no Authorization header.
 #pragma warning disable OPENAI001

@@ -1,6 +1,6 @@
 using System.ClientModel.Primitives;
 
-namespace Atom.Server.Search.Embeddings.Internal;
+namespace Atom.Server.OpenAi.Internal;
 
 /// <summary>Sends requests without credentials: local OpenAI-compatible servers (Ollama, vLLM) take none, and a made-up key would be sent in the clear.</summary>
 internal sealed class NoAuthenticationPolicy : AuthenticationPolicy

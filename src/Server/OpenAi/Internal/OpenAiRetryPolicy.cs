@@ -1,14 +1,14 @@
 using System.ClientModel.Primitives;
 using System.Globalization;
 
-namespace Atom.Server.Search.Embeddings.Internal;
+namespace Atom.Server.OpenAi.Internal;
 
 /// <summary>
 /// System.ClientModel's retry policy (it retries 408, 429, 5xx and network failures) with Atom's timing: the server's
 /// <c>retry-after-ms</c> or <c>Retry-After</c> (seconds or an HTTP date) when it gives one, else exponential backoff from
-/// <see cref="OpenAiEmbeddingOptions.RetryDelay"/> with ±20% jitter; either capped at <see cref="OpenAiEmbeddingOptions.MaxRetryDelay"/>.
+/// the configured delay with ±20% jitter; either capped at the configured maximum.
 /// </summary>
-internal sealed class EmbeddingsRetryPolicy(int maxRetries, TimeSpan delay, TimeSpan maxDelay, TimeProvider time) : ClientRetryPolicy(maxRetries)
+internal sealed class OpenAiRetryPolicy(int maxRetries, TimeSpan delay, TimeSpan maxDelay, TimeProvider time) : ClientRetryPolicy(maxRetries)
 {
     protected override TimeSpan GetNextDelay(PipelineMessage message, int tryCount)
     {
