@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -16,6 +17,13 @@ public sealed class KeywordQuery
 
     /// <summary>The most clauses kept; a longer query's tail is ignored (it could only make the engine slower).</summary>
     public const int MaxClauses = 32;
+
+    // English function words: a relaxed query leaves them out (see Relaxed).
+    private static readonly FrozenSet<string> CommonWords = FrozenSet.ToFrozenSet(
+    [
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its", "of", "on", "or",
+        "that", "the", "this", "to", "was", "were", "will", "with",
+    ], StringComparer.Ordinal);
 
     private KeywordQuery(IReadOnlyList<IReadOnlyList<QueryClause>> groups, IReadOnlyList<QueryClause> excluded)
     {
@@ -122,9 +130,22 @@ public sealed class KeywordQuery
     /// The query with any of its groups enough, not all: what is searched when too few results match every word
     /// (results that match more words still rank higher).
     /// </summary>
+    /// <remarks>
+    /// Single words so common that nearly every chunk holds them ("the", "an", "of") are left out of it: any of them alone
+    /// says nothing about relevance, and would make the engine rank most of the index.
+    /// </remarks>
     /// <returns>The relaxed query; this one when it has fewer than two groups.</returns>
-    public KeywordQuery Relaxed() =>
-        Groups.Count < 2 ? this : new KeywordQuery([Groups.SelectMany(g => g).ToList()], Excluded);
+    public KeywordQuery Relaxed()
+    {
+        if (Groups.Count < 2)
+        {
+            return this;
+        }
+
+        var clauses = Groups.SelectMany(g => g).ToList();
+        var telling = clauses.Where(c => c.IsPhrase || c.Prefix || c.Words.Count != 1 || !CommonWords.Contains(c.Words[0])).ToList();
+        return new KeywordQuery([telling.Count > 0 ? telling : clauses], Excluded);
+    }
 
     /// <summary>The query as an SQLite FTS5 MATCH expression: every word a quoted string, so nothing in it is syntax.</summary>
     /// <returns>The expression; empty when <see cref="IsEmpty"/>.</returns>

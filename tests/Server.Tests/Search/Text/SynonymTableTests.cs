@@ -34,6 +34,10 @@ public sealed class SynonymTableTests
         Assert.Equal("(\"copy\" OR \"files\") NOT \"remote\"", relaxed.ToFts5());
         var single = KeywordQuery.Parse("copy");
         Assert.Same(single, single.Relaxed());
+
+        // Words nearly every text holds are left out, unless nothing else is left.
+        Assert.Equal("(\"archiving\" OR \"utility\")", KeywordQuery.Parse("an archiving utility").Relaxed().ToFts5());
+        Assert.Equal("(\"to\" OR \"be\")", KeywordQuery.Parse("to be").Relaxed().ToFts5());
     }
 
     [Fact]
