@@ -33,10 +33,12 @@ public static partial class ManPages
     private const string CacheName = "man-pages.v1.jsonl";
     private static readonly JsonSerializerOptions Json = new();
 
-    /// <summary>Gets whether this machine has any English man pages.</summary>
+    /// <summary>Gets whether this machine has English man pages and groff to render them.</summary>
     /// <param name="root">The man directory, normally <c>/usr/share/man</c>.</param>
-    /// <returns>Whether there are any.</returns>
-    public static bool Available(string root) => Directory.Exists(root) && Directory.EnumerateDirectories(root, "man*").Any();
+    /// <returns>Whether both are there.</returns>
+    public static bool Available(string root) =>
+        Directory.Exists(root) && Directory.EnumerateDirectories(root, "man*").Any()
+        && (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => d.Length > 0 && File.Exists(System.IO.Path.Combine(d, "groff")));
 
     /// <summary>Lists the pages in the corpus's order, without reading them.</summary>
     /// <param name="root">The man directory.</param>

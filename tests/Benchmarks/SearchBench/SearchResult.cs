@@ -32,7 +32,7 @@ public sealed record ModeLatency(string Mode, int Queries, double P50, double P9
 /// <param name="ChunksPerSecond">Those chunks per second: chunking, embedding, the store's transaction, the vectors' upsert.</param>
 /// <param name="IndexCpuMsPerChunk">The process's CPU time per chunk while indexing.</param>
 /// <param name="GraphWaitSeconds">How long the vector graph, built in the background, took to be ready after the last insert.</param>
-/// <param name="HeapMiB">The managed heap after a full collection (most of it the vector store).</param>
+/// <param name="HeapMiB">The managed heap's growth since the index was opened with its word vectors loaded, after a full collection: the vector store, and the run's own bookkeeping of the queries and descriptions (under a few MiB).</param>
 /// <param name="RssMiB">The process's resident memory (the SQLite page cache included).</param>
 /// <param name="DatabaseMiB">The SQLite file and its WAL.</param>
 /// <param name="StoreBytesPerVector">The vector store's own estimate of its memory per point.</param>
@@ -100,7 +100,7 @@ public sealed record SearchResult(string Corpus, string Engine, List<EvalQuery> 
         }
 
         md.AppendLine();
-        ReportFiles.Header(md, "| chunks | man pages | doc files | vectors | chunks/s | cpu ms/chunk | graph ready after s | heap MiB | RSS MiB | db MiB | MiB per 100k vectors (heap) | (store estimate) | HNSW recall@10 |", 0);
+        ReportFiles.Header(md, "| chunks | man pages | doc files | vectors | chunks/s | cpu ms/chunk | graph ready after s | heap growth MiB | RSS MiB | db MiB | MiB per 100k vectors (heap) | (store estimate) | HNSW recall@10 |", 0);
         foreach (var s in Sizes)
         {
             var heapPer100k = s.Vectors == 0 ? "-" : (s.HeapMiB * 100_000 / s.Vectors).ToString("F1", CultureInfo.InvariantCulture);
