@@ -1,4 +1,3 @@
-using System.Globalization;
 using Atom.Benchmarks.SearchBench;
 using Atom.Benchmarks.Shared;
 
@@ -17,7 +16,7 @@ try
         args,
         new HashSet<string> { "--sizes", "--queries", "--latency-queries", "--warmup", "--man", "--doc", "--cache", "--data", "--glove", "--out", "--result", "--report", "--machine" },
         new HashSet<string>());
-    sizes = [.. arguments.Text("--sizes", "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+    sizes = arguments.IntList("--sizes", "10000,100000");
     if (arguments.Command is not ("run" or "report") || sizes.Any(s => s < 10))
     {
         throw new ArgumentException(arguments.Command is not ("run" or "report") ? $"unknown command '{arguments.Command}'" : "sizes start at 10 chunks");
