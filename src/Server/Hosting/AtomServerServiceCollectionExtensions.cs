@@ -10,6 +10,7 @@ using Atom.Server.Rpc;
 using Atom.Server.Rpc.Health;
 using Atom.Server.Rpc.Reflection;
 using Atom.Server.Search.Embeddings;
+using Atom.Server.Search.Vectors;
 using Atom.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -50,8 +51,10 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<IMessageAttachments, RoomFileAttachments>();
         services.AddAtomFiles(configuration, catalog, options.DataDir);
         services.AddAtomEmbeddings(configuration, catalog, options.DataDir);
+        services.AddAtomVectors(configuration, catalog, options.DataDir);
         services.AddSingleton<ISearchSources, ChatAndFileSearchSources>();
-        services.AddAtomSearch();
+        services.AddSingleton<ISearchAccess, ChatSearchAccess>();
+        services.AddAtomSearch(configuration);
 
         services.AddAtomService<ServerInfoService>();
 

@@ -24,9 +24,11 @@ internal sealed class ChatAndFileSearchSources(MessageStore messages, RoomStore 
             return null;
         }
 
+        // No title: a room's name is not a word of each of its messages (searching "launch" must not find every message
+        // of #launch); results show the room's name as it is when they are shown.
         var room = await rooms.GetAsync(tenantId, roomId, cancellationToken: cancellationToken);
         return room is null ? null : new SearchSource(SourceKind.Message, message.Id, SearchSource.RoomScope(roomId), roomId, message.SenderId,
-            room.DisplayName.Length > 0 ? room.DisplayName : room.Name, message.Text, string.Empty, string.Empty, string.Empty, message.Sequence, message.CreatedAt);
+            string.Empty, message.Text, string.Empty, string.Empty, string.Empty, message.Sequence, message.CreatedAt);
     }
 
     /// <inheritdoc />

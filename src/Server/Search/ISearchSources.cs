@@ -30,7 +30,7 @@ public interface ISearchSources
 /// <param name="Scope">Who may read it: <c>room:ID</c>, or <c>user:ID</c> for a personal file.</param>
 /// <param name="RoomId">The room; empty for a personal file.</param>
 /// <param name="AuthorId">A message's sender, a file's owner.</param>
-/// <param name="Title">A file's name; a message's room name.</param>
+/// <param name="Title">A file's name; empty for a message (results show its room's name as it is then).</param>
 /// <param name="Text">The text: a message's, or what was extracted from a file (may be empty).</param>
 /// <param name="Category">A file's category; empty for a message.</param>
 /// <param name="MediaType">A file's media type; empty for a message.</param>

@@ -82,10 +82,6 @@ internal static class ChatStoreSupport
 
     public static string[] IdsFromJson(string json) =>
         JsonSerializer.Deserialize(json, ChatJson.Default.StringArray) ?? [];
-
-    /// <summary>A LIKE pattern matching text that contains <paramref name="query"/>, with LIKE's wildcards taken literally (ESCAPE '\').</summary>
-    public static string ContainsPattern(string query) =>
-        "%" + query.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 }
 
 /// <summary>The JSON of stored lists; source-generated, so reading a message reflects over nothing.</summary>

@@ -105,6 +105,18 @@ public sealed class UserStore(AtomDatabase database, TimeProvider time, AccessCh
         }, cancellationToken);
     }
 
+    /// <summary>Finds active users whose display name or email starts with some text, by display name.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="prefix">The text, matched case-insensitively.</param>
+    /// <param name="limit">The most users.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The users.</returns>
+    public Task<IReadOnlyList<User>> FindByPrefixAsync(string tenantId, string prefix, int limit, CancellationToken cancellationToken = default) =>
+        database.InTenantAsync<IReadOnlyList<User>>(tenantId, async (c, t) => await WithRolesAsync(c, t, tenantId, (await c.QueryAsync<UserRow>(
+            $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND disabled_at IS NULL " +
+            "AND (lower(display_name) LIKE @pattern ESCAPE '\\' OR lower(email) LIKE @pattern ESCAPE '\\') ORDER BY lower(display_name), id LIMIT @limit",
+            new { tenantId, pattern = StartsWithPattern(prefix), limit }, t)).ToList()), cancellationToken);
+
     /// <summary>Changes a user's email and/or display name (null leaves a field as it is).</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="userId">The user.</param>

@@ -30,12 +30,15 @@ public sealed class ChunkStore(AtomDatabase database)
     /// <param name="sourceId">The message or file.</param>
     /// <param name="chunks">Its chunks now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task.</returns>
-    public Task ReplaceSourceAsync(string tenantId, string sourceId, IReadOnlyList<SearchChunk> chunks, CancellationToken cancellationToken = default)
+    /// <returns>The scopes the source was and is now in: where what can be found has changed.</returns>
+    public Task<IReadOnlyCollection<string>> ReplaceSourceAsync(string tenantId, string sourceId, IReadOnlyList<SearchChunk> chunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        return database.InTenantAsync(tenantId, async (c, t) =>
+        return database.InTenantAsync<IReadOnlyCollection<string>>(tenantId, async (c, t) =>
         {
+            var scopes = (await c.QueryAsync<string>(
+                "SELECT DISTINCT scope FROM search_chunks WHERE tenant_id = @tenantId AND source_id = @sourceId", new { tenantId, sourceId }, t)).ToHashSet(StringComparer.Ordinal);
+            scopes.UnionWith(chunks.Select(chunk => chunk.Scope));
             await c.ExecuteAsync("DELETE FROM search_chunks WHERE tenant_id = @tenantId AND source_id = @sourceId", new { tenantId, sourceId }, t);
             var language = database.Dialect == SqlDialect.Postgres ? "CAST(@Language AS regconfig)" : "@Language";
             foreach (var chunk in chunks)
@@ -45,13 +48,13 @@ public sealed class ChunkStore(AtomDatabase database)
                     $"VALUES (@TenantId, @Id, @kind, @SourceId, @Chunk, @Scope, @RoomId, @AuthorId, @Category, @MediaType, @TypeLabel, @title, @body, {language}, @Sequence, @createdAt, @embedding)",
                     new
                     {
-                        chunk.TenantId, chunk.Id, kind = KindName(chunk.Kind), chunk.SourceId, chunk.Chunk, chunk.Scope, chunk.RoomId, chunk.AuthorId, chunk.Category,
+                        chunk.TenantId, chunk.Id, kind = SearchChunk.NameOf(chunk.Kind), chunk.SourceId, chunk.Chunk, chunk.Scope, chunk.RoomId, chunk.AuthorId, chunk.Category,
                         chunk.MediaType, chunk.TypeLabel, title = Clean(chunk.Title), body = Clean(chunk.Body), chunk.Language, chunk.Sequence, createdAt = Ms(chunk.CreatedAt),
                         embedding = chunk.Embedding is { } vector ? VectorBytes(vector) : null,
                     }, t);
             }
 
-            return 0;
+            return scopes;
         }, cancellationToken);
     }
 
@@ -77,6 +80,91 @@ public sealed class ChunkStore(AtomDatabase database)
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Gets chunks by id that pass a filter: what a vector search found, re-checked against the store (the source of
+    /// truth for access, authors and file types) and with the text for its snippets.
+    /// </summary>
+    /// <param name="ids">The chunk ids.</param>
+    /// <param name="filter">What may be seen.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The chunks that exist and pass, in no particular order.</returns>
+    public async Task<IReadOnlyList<SearchChunk>> GetAsync(IReadOnlyCollection<string> ids, ChunkFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (ids.Count == 0 || filter.Scopes.Count == 0)
+        {
+            return [];
+        }
+
+        return await database.InTenantAsync(filter.TenantId, async (c, t) =>
+        {
+            var args = new DynamicParameters(new { tenantId = filter.TenantId, ids = ids.ToArray() });
+            var sql = new StringBuilder("SELECT ")
+                .Append(Columns(database.Dialect == SqlDialect.Postgres ? "::text" : string.Empty))
+                .Append(", 0.0 AS Score, '' AS Snippet FROM search_chunks c WHERE c.tenant_id = @tenantId AND ")
+                .Append(InList(c, "c.id", "@ids"));
+            Where(c, sql, args, filter);
+            return (await c.QueryAsync<HitRow>(sql.ToString(), args, t)).Select(r => r.ToHit().Chunk).ToList();
+        }, cancellationToken);
+    }
+
+    /// <summary>Finds files whose name starts with some text, among the scopes a caller may read.</summary>
+    /// <param name="filter">What may be seen (its scopes).</param>
+    /// <param name="prefix">The text, matched case-insensitively.</param>
+    /// <param name="limit">The most files.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The files' ids and names, newest first.</returns>
+    public async Task<IReadOnlyList<(string Id, string Name)>> FindFileNamesAsync(ChunkFilter filter, string prefix, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Scopes.Count == 0)
+        {
+            return [];
+        }
+
+        return await database.InTenantAsync<IReadOnlyList<(string, string)>>(filter.TenantId, async (c, t) => (await c.QueryAsync<(string, string)>(
+            "SELECT c.source_id, c.title FROM search_chunks c WHERE c.tenant_id = @tenantId AND c.source_kind = 'file' AND c.chunk = 0 " +
+            $"AND lower(c.title) LIKE @pattern ESCAPE '\\' AND {InList(c, "c.scope", "@scopes")} ORDER BY c.created_at DESC LIMIT @limit",
+            new { tenantId = filter.TenantId, pattern = StartsWithPattern(prefix), scopes = filter.Scopes.ToArray(), limit }, t)).ToList(), cancellationToken);
+    }
+
+    /// <summary>Counts the chunks of every tenant that have an embedding, by the embedding's dimensions.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Dimensions → how many chunks.</returns>
+    public Task<IReadOnlyDictionary<int, long>> CountEmbeddedAsync(CancellationToken cancellationToken = default) =>
+        database.AsPlatformAsync<IReadOnlyDictionary<int, long>>(async (c, t) =>
+        {
+            var length = database.Dialect == SqlDialect.Postgres ? "octet_length(embedding)" : "length(embedding)";
+            var rows = await c.QueryAsync<(long Bytes, long Count)>(
+                $"SELECT {length} AS Bytes, COUNT(*) AS Count FROM search_chunks WHERE embedding IS NOT NULL GROUP BY {length}", transaction: t);
+            return rows.ToDictionary(r => (int)(r.Bytes / sizeof(float)), r => r.Count);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Reads the embedded chunks of every tenant in (tenant, id) order, a batch at a time: what a vector index is
+    /// rebuilt from when it was lost.
+    /// </summary>
+    /// <param name="after">The (tenant, id) of the last chunk of the previous batch; null for the first.</param>
+    /// <param name="batch">The most chunks to read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The chunks, each with its <see cref="SearchChunk.Embedding"/>; fewer than <paramref name="batch"/> at the end.</returns>
+    public Task<IReadOnlyList<SearchChunk>> ReadEmbeddedAsync((string TenantId, string Id)? after, int batch, CancellationToken cancellationToken = default) =>
+        database.AsPlatformAsync<IReadOnlyList<SearchChunk>>(async (c, t) =>
+        {
+            var sql = new StringBuilder("SELECT ")
+                .Append(Columns(database.Dialect == SqlDialect.Postgres ? "::text" : string.Empty))
+                .Append(", c.embedding AS Embedding FROM search_chunks c WHERE c.embedding IS NOT NULL");
+            if (after is not null)
+            {
+                sql.Append(" AND (c.tenant_id > @tenantId OR (c.tenant_id = @tenantId AND c.id > @id))");
+            }
+
+            sql.Append(" ORDER BY c.tenant_id, c.id LIMIT @batch");
+            var rows = await c.QueryAsync<HitRow>(sql.ToString(), new { tenantId = after?.TenantId, id = after?.Id, batch }, t);
+            return rows.Select(r => r.ToHit().Chunk with { Embedding = r.Embedding is { } bytes ? VectorOf(bytes) : null }).ToList();
+        }, cancellationToken);
+
     private (string Sql, DynamicParameters Args) Build(DbConnection connection, KeywordQuery query, ChunkFilter filter, int limit)
     {
         var args = new DynamicParameters(new { tenantId = filter.TenantId, limit });
@@ -100,8 +188,15 @@ public sealed class ChunkStore(AtomDatabase database)
                 .Append("FROM search_fts JOIN search_chunks c ON c.rowid = search_fts.rowid WHERE search_fts MATCH @q AND c.tenant_id = @tenantId");
         }
 
+        Where(connection, sql, args, filter);
+        sql.Append(" ORDER BY Score DESC, c.created_at DESC LIMIT @limit");
+        return (sql.ToString(), args);
+    }
+
+    private static void Where(DbConnection connection, StringBuilder sql, DynamicParameters args, ChunkFilter filter)
+    {
         Narrow(connection, sql, args, "c.scope", "scopes", filter.Scopes);
-        Narrow(connection, sql, args, "c.source_kind", "kinds", filter.Kinds?.Select(KindName).ToList());
+        Narrow(connection, sql, args, "c.source_kind", "kinds", filter.Kinds?.Select(SearchChunk.NameOf).ToList());
         Narrow(connection, sql, args, "c.author_id", "authors", filter.AuthorIds);
         if (filter.FileTypes is { Count: > 0 } types)
         {
@@ -121,9 +216,6 @@ public sealed class ChunkStore(AtomDatabase database)
             sql.Append(" AND c.created_at < @before");
             args.Add("before", Ms(before));
         }
-
-        sql.Append(" ORDER BY Score DESC, c.created_at DESC LIMIT @limit");
-        return (sql.ToString(), args);
     }
 
     private static void Narrow(DbConnection connection, StringBuilder sql, DynamicParameters args, string column, string name, IReadOnlyCollection<string>? values)
@@ -144,8 +236,6 @@ public sealed class ChunkStore(AtomDatabase database)
 
     // float32, little-endian, as every platform .NET runs Atom on stores them.
     private static byte[] VectorBytes(float[] vector) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
-
-    private static string KindName(SourceKind kind) => kind == SourceKind.Message ? "message" : "file";
 
     // The engines mark matches with these; stored text that held them would confuse the marks.
     private static string Clean(string text) => text.Replace(MarkedText.Open, ' ').Replace(MarkedText.Close, ' ');
@@ -185,6 +275,8 @@ public sealed class ChunkStore(AtomDatabase database)
         public double Score { get; set; }
 
         public string Snippet { get; set; } = string.Empty;
+
+        public byte[]? Embedding { get; set; }
 
         public KeywordHit ToHit() => new(
             new SearchChunk(TenantId, SourceKind == "message" ? Index.SourceKind.Message : Index.SourceKind.File, SourceId, (int)Chunk, Scope, RoomId, AuthorId,

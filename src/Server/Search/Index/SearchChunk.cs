@@ -23,7 +23,7 @@ public enum SourceKind
 /// <param name="Category">A file's category (document, image, ...); empty for a message.</param>
 /// <param name="MediaType">A file's detected media type; empty for a message.</param>
 /// <param name="TypeLabel">A file's type (PDF, DOCX, ...); empty for a message.</param>
-/// <param name="Title">A file's name; a message's room name.</param>
+/// <param name="Title">A file's name; empty for a message (results show its room's name as it is then).</param>
 /// <param name="Body">The text.</param>
 /// <param name="Language">The text search configuration its text is stemmed with (english, german, ..., simple).</param>
 /// <param name="Sequence">A message's sequence in its room; 0 for a file.</param>
@@ -56,8 +56,12 @@ public sealed record SearchChunk(
     /// <param name="sourceId">The source.</param>
     /// <param name="chunk">The chunk's place.</param>
     /// <returns>The id.</returns>
-    public static string IdOf(SourceKind kind, string sourceId, int chunk) =>
-        $"{(kind == SourceKind.Message ? "message" : "file")}:{sourceId}:{chunk}";
+    public static string IdOf(SourceKind kind, string sourceId, int chunk) => $"{NameOf(kind)}:{sourceId}:{chunk}";
+
+    /// <summary>How a kind is named in the store, in vector payloads and in chunk ids.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns><c>message</c> or <c>file</c>.</returns>
+    public static string NameOf(SourceKind kind) => kind == SourceKind.Message ? "message" : "file";
 }
 
 /// <summary>What chunks a search may see. <see cref="Scopes"/> is access control and always applies.</summary>

@@ -14,12 +14,16 @@ namespace Atom.Server.Search.Indexing;
 /// </summary>
 /// <param name="sources">Where messages and files are read.</param>
 /// <param name="chunks">The index.</param>
+/// <param name="vectors">The chunks' embeddings, for semantic search.</param>
+/// <param name="changes">Wakes live searches.</param>
 /// <param name="chunker">Cuts long texts.</param>
 /// <param name="embeddings">Embeds each chunk, for semantic search; when they are unavailable chunks are indexed for keywords alone.</param>
 /// <param name="logger">The logger.</param>
 public sealed partial class SearchIndexer(
     ISearchSources sources,
     ChunkStore chunks,
+    SearchVectorIndex vectors,
+    SearchIndexChanges changes,
     TextChunker chunker,
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     ILogger<SearchIndexer> logger) : IJobHandler
@@ -42,7 +46,17 @@ public sealed partial class SearchIndexer(
         };
 
         var pieces = source is null ? [] : await EmbedAsync(Chunks(job.TenantId, source), cancellationToken);
-        await chunks.ReplaceSourceAsync(job.TenantId, id, pieces, cancellationToken);
+        var scopes = await chunks.ReplaceSourceAsync(job.TenantId, id, pieces, cancellationToken);
+
+        // After the store, which is the source of truth: if this fails the job runs again, and a search meanwhile
+        // re-checks every vector hit against the store.
+        var dimensions = embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        await vectors.ReplaceSourceAsync(job.TenantId, id, pieces, dimensions, cancellationToken);
+        foreach (var scope in scopes)
+        {
+            changes.Changed(job.TenantId, scope);
+        }
+
         Log.Indexed(logger, job.TenantId, job.Subject, pieces.Count);
     }
 

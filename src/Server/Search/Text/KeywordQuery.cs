@@ -85,6 +85,47 @@ public sealed class KeywordQuery
         return new KeywordQuery(groups, excluded);
     }
 
+    /// <summary>
+    /// Widens every single word that is asked for (not a phrase, a prefix or an exclusion) with its synonyms, as
+    /// alternatives: <c>car</c> becomes <c>car OR automobile</c>.
+    /// </summary>
+    /// <param name="synonymsOf">The synonyms of a lower-case word; each may be several words (then a phrase).</param>
+    /// <returns>The widened query, and the synonyms added, in order.</returns>
+    public (KeywordQuery Query, IReadOnlyList<string> Added) Expand(Func<string, IReadOnlyList<string>> synonymsOf)
+    {
+        ArgumentNullException.ThrowIfNull(synonymsOf);
+        var added = new List<string>();
+        var groups = new List<IReadOnlyList<QueryClause>>(Groups.Count);
+        foreach (var group in Groups)
+        {
+            var widened = new List<QueryClause>(group);
+            foreach (var clause in group.Where(c => c is { IsPhrase: false, Prefix: false, Words.Count: 1 }))
+            {
+                foreach (var synonym in synonymsOf(clause.Words[0]))
+                {
+                    var words = WordsOf(synonym);
+                    if (words.Count > 0 && !widened.Any(c => c.Words.SequenceEqual(words)))
+                    {
+                        widened.Add(new QueryClause(words, IsPhrase: words.Count > 1, Prefix: false));
+                        added.Add(string.Join(' ', words));
+                    }
+                }
+            }
+
+            groups.Add(widened);
+        }
+
+        return (added.Count == 0 ? this : new KeywordQuery(groups, Excluded), added);
+    }
+
+    /// <summary>
+    /// The query with any of its groups enough, not all: what is searched when too few results match every word
+    /// (results that match more words still rank higher).
+    /// </summary>
+    /// <returns>The relaxed query; this one when it has fewer than two groups.</returns>
+    public KeywordQuery Relaxed() =>
+        Groups.Count < 2 ? this : new KeywordQuery([Groups.SelectMany(g => g).ToList()], Excluded);
+
     /// <summary>The query as an SQLite FTS5 MATCH expression: every word a quoted string, so nothing in it is syntax.</summary>
     /// <returns>The expression; empty when <see cref="IsEmpty"/>.</returns>
     public string ToFts5()

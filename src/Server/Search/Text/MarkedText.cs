@@ -45,4 +45,52 @@ public sealed record MarkedText(string Text, IReadOnlyList<(int Start, int Lengt
 
         return new MarkedText(text.ToString(), spans);
     }
+
+    /// <summary>
+    /// The start of a text, cut at a word after about <paramref name="maxWords"/> words, with the words of a query
+    /// marked where a word of the text starts with one: the snippet of a result found by meaning, not by its words.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="words">The query's words, lower case.</param>
+    /// <param name="maxWords">About how many words to keep.</param>
+    /// <returns>The excerpt.</returns>
+    public static MarkedText Excerpt(string text, IReadOnlyCollection<string> words, int maxWords = 30)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(words);
+        var spans = new List<(int, int)>();
+        var count = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            while (i < text.Length && !char.IsLetterOrDigit(text[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < text.Length && char.IsLetterOrDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
+                break;
+            }
+
+            if (++count > maxWords)
+            {
+                return new MarkedText(text[..start].TrimEnd() + " …", spans);
+            }
+
+            var word = text[start..i];
+            if (words.Any(w => w.Length >= 3 && word.StartsWith(w, StringComparison.OrdinalIgnoreCase)))
+            {
+                spans.Add((start, i - start));
+            }
+        }
+
+        return new MarkedText(text, spans);
+    }
 }

@@ -31,6 +31,13 @@ internal static class StoreConventions
     public static string InList(System.Data.Common.DbConnection connection, string column, string parameter) =>
         connection is NpgsqlConnection ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
 
+    /// <summary>A LIKE pattern matching lower-case text that contains <paramref name="text"/>, with LIKE's wildcards taken literally (ESCAPE '\').</summary>
+    public static string ContainsPattern(string text) => "%" + StartsWithPattern(text);
+
+    /// <summary>A LIKE pattern matching lower-case text that starts with <paramref name="text"/>, with LIKE's wildcards taken literally (ESCAPE '\').</summary>
+    public static string StartsWithPattern(string text) =>
+        text.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
     /// <summary>
     /// Locks the rows a claim's subquery picks, passing over rows another claimer has locked (PostgreSQL). SQLite
     /// needs nothing: its write transactions run one at a time.
