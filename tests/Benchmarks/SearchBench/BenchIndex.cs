@@ -17,8 +17,8 @@ namespace Atom.Benchmarks.SearchBench;
 
 /// <summary>
 /// Search as the server composes it, in this process: the store (SQLite in a temporary data directory, migrated), the
-/// embeddings, the in-process vector store with its server defaults, and the server's own indexer, fed the corpus as files
-/// of one room of one tenant.
+/// embeddings, the in-process vector store with its server defaults, the search registrations (<c>AddAtomSearch</c>), and
+/// the server's own indexer, fed the corpus as files of one room of one tenant. Searches go through <see cref="SearchEngine"/>.
 /// </summary>
 public sealed class BenchIndex : IAsyncDisposable
 {
@@ -28,8 +28,8 @@ public sealed class BenchIndex : IAsyncDisposable
     /// <summary>The room every document is a file of.</summary>
     public const string Room = "man";
 
-    /// <summary>The vector collection of the chunks.</summary>
-    public const string Collection = "search_bench";
+    /// <summary>The vector collection of the chunks (GloVe: 100 dimensions).</summary>
+    public static readonly string Collection = SearchVectorIndex.CollectionFor(100);
 
     private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -46,6 +46,8 @@ public sealed class BenchIndex : IAsyncDisposable
         Chunks = services.GetRequiredService<ChunkStore>();
         Chunker = services.GetRequiredService<TextChunker>();
         Vectors = services.GetRequiredService<InProcessVectorStore>();
+        VectorIndex = services.GetRequiredService<SearchVectorIndex>();
+        Engine = services.GetRequiredService<SearchEngine>();
         Embeddings = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         _indexer = ActivatorUtilities.CreateInstance<SearchIndexer>(services, _sources);
     }
@@ -61,6 +63,12 @@ public sealed class BenchIndex : IAsyncDisposable
 
     /// <summary>Gets the vector store.</summary>
     public InProcessVectorStore Vectors { get; }
+
+    /// <summary>Gets the chunks' vectors in the store, as search asks them.</summary>
+    public SearchVectorIndex VectorIndex { get; }
+
+    /// <summary>Gets the search engine.</summary>
+    public SearchEngine Engine { get; }
 
     /// <summary>Gets the embeddings.</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Embeddings { get; }
@@ -84,8 +92,7 @@ public sealed class BenchIndex : IAsyncDisposable
             .AddAtomStorage(configuration, catalog, dataDir)
             .AddAtomEmbeddings(configuration, catalog, dataDir)
             .AddAtomVectors(configuration, catalog, dataDir)
-            .AddSingleton<ChunkStore>()
-            .AddSingleton(new TextChunker())
+            .AddAtomSearch(configuration)
             .BuildServiceProvider();
         foreach (var hosted in services.GetServices<IHostedService>())
         {
@@ -94,9 +101,14 @@ public sealed class BenchIndex : IAsyncDisposable
 
         await services.GetRequiredService<AtomDatabase>().AsPlatformAsync((c, t) => c.ExecuteAsync(
             "INSERT INTO tenants (id, tenant_id, name, display_name, created_at) VALUES (@Tenant, @Tenant, @Tenant, 'Search benchmark', 0)", new { Tenant }, t));
-        var index = new BenchIndex(services);
-        await index.Vectors.EnsureCollectionAsync(Collection, 100, CancellationToken.None);
-        return index;
+        // Until its first check is done the engine cannot know the vector index is whole, and answers by keywords.
+        var rebuild = services.GetRequiredService<VectorIndexRebuild>();
+        while (rebuild.Progress is not null)
+        {
+            await Task.Delay(10);
+        }
+
+        return new BenchIndex(services);
     }
 
     /// <summary>Gets whether documents are embedded: false when the word vectors are missing.</summary>
@@ -114,7 +126,7 @@ public sealed class BenchIndex : IAsyncDisposable
         }
     }
 
-    /// <summary>Indexes one document as the server indexes a file: the indexer's job, then its chunks' vectors.</summary>
+    /// <summary>Indexes one document as the server indexes a file: the indexer's job (chunks, embeddings, store, vectors).</summary>
     /// <param name="id">Its source id.</param>
     /// <param name="document">The document.</param>
     /// <returns>A task.</returns>
@@ -126,7 +138,6 @@ public sealed class BenchIndex : IAsyncDisposable
         var job = new JobRecord("job-" + id, Tenant, SearchIndexQueue.JobKind, SearchIndexQueue.FileSubject(id), string.Empty, JobState.Running, 1, 5, at, null, at, at, null);
         await _indexer.HandleAsync(new JobLease(job, "bench", at.AddMinutes(5)) { LeaseId = "bench" }, CancellationToken.None);
         _sources.Files.Remove(id);
-        await IndexVectorsAsync(id);
     }
 
     /// <summary>Counts the chunks the keyword index holds.</summary>
@@ -136,10 +147,22 @@ public sealed class BenchIndex : IAsyncDisposable
 
     /// <summary>Reads every stored embedding: the ground truth of the exact search.</summary>
     /// <returns>The chunk ids and their vectors.</returns>
-    public Task<List<(string Id, float[] Vector)>> ReadEmbeddingsAsync() =>
-        _database.InTenantAsync(Tenant, async (c, t) =>
-            (await c.QueryAsync<(string Id, byte[] Embedding)>("SELECT id, embedding FROM search_chunks WHERE tenant_id = @Tenant AND embedding IS NOT NULL", new { Tenant }, t))
-                .Select(r => (r.Id, ChunkStore.VectorOf(r.Embedding))).ToList());
+    public async Task<List<(string Id, float[] Vector)>> ReadEmbeddingsAsync()
+    {
+        var all = new List<(string Id, float[] Vector)>();
+        (string, string)? after = null;
+        while (true)
+        {
+            var batch = await Chunks.ReadEmbeddedAsync(after, 1000);
+            all.AddRange(batch.Select(c => (c.Id, c.Embedding!)));
+            if (batch.Count < 1000)
+            {
+                return all;
+            }
+
+            after = (batch[^1].TenantId, batch[^1].Id);
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -150,19 +173,6 @@ public sealed class BenchIndex : IAsyncDisposable
         }
 
         await _services.DisposeAsync();
-    }
-
-    // The vector index is built from the embeddings the indexer stored with the chunks, as the server rebuilds it.
-    private async Task IndexVectorsAsync(string sourceId)
-    {
-        var rows = await _database.InTenantAsync(Tenant, async (c, t) =>
-            (await c.QueryAsync<(string Id, byte[] Embedding, long CreatedAt)>(
-                "SELECT id, embedding, created_at FROM search_chunks WHERE tenant_id = @Tenant AND source_id = @sourceId AND embedding IS NOT NULL", new { Tenant, sourceId }, t)).ToList());
-        if (rows.Count > 0)
-        {
-            await Vectors.UpsertAsync(Collection, [.. rows.Select(r => new VectorPoint(r.Id, ChunkStore.VectorOf(r.Embedding),
-                new VectorPayload(Tenant, sourceId, SearchSource.RoomScope(Room), "file", r.CreatedAt, "document")))], CancellationToken.None);
-        }
     }
 
     /// <summary>The document being indexed, as the indexer reads it.</summary>

@@ -20,7 +20,7 @@ public sealed record EvalQuery(string Set, string Text, string RelevantId, strin
 /// A word counts as contained when the page's indexed text (title and body) matches it in an FTS5 table with the index's
 /// own tokenizer (porter stemming, so "archives" is contained where "archiving" is). What stays is the description's
 /// words that keyword search cannot find in that page: by construction keyword search can answer an <see cref="Unseen"/>
-/// query only with other pages. Such a query is kept when at least <see cref="MinUnseenWords"/> words stay. These are not
+/// query only with other pages. Such a query is kept when at least <see cref="MinUnseenWords"/> different words stay. These are not
 /// paraphrases written by a person, but the part of a person's description that the document says in other words.
 /// </remarks>
 public sealed class EvalSet : IDisposable
@@ -69,6 +69,7 @@ public sealed class EvalSet : IDisposable
             var words = document.Description.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
                 .Select(w => w.Trim(',', ';', ':', '.', '(', ')', '"', '\''))
                 .Where(w => KeywordQuery.Parse(w) is { IsEmpty: false } q && !Matches(q.ToFts5()))
+                .Distinct(StringComparer.OrdinalIgnoreCase)
                 .ToList();
             if (words.Count >= MinUnseenWords)
             {

@@ -68,26 +68,27 @@ public static partial class ManPages
     {
         Directory.CreateDirectory(cacheDirectory);
         var cachePath = System.IO.Path.Combine(cacheDirectory, CacheName);
-        var cache = LoadCache(cachePath);
+        // Where each cached page's line starts, not the pages themselves: the text of 20,000 pages held in memory would
+        // count in the memory the run measures.
+        var offsets = LoadCache(cachePath);
+        await using var cache = new FileStream(cachePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         var rendered = 0;
         var started = Stopwatch.GetTimestamp();
         foreach (var batch in pages.Chunk(64))
         {
-            var missing = batch.Where(p => !cache.ContainsKey(p)).ToList();
+            var missing = batch.Where(p => !offsets.ContainsKey(p)).ToList();
+            var fresh = new ConcurrentDictionary<string, CachedPage>();
             if (missing.Count > 0)
             {
-                var fresh = new ConcurrentDictionary<string, CachedPage>();
                 await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
                     async (page, ct) => fresh[page] = await RenderAsync(page, ct));
-                await using (var writer = File.AppendText(cachePath))
+                foreach (var page in missing)
                 {
-                    foreach (var page in missing)
-                    {
-                        cache[page] = fresh[page];
-                        await writer.WriteLineAsync(JsonSerializer.Serialize(fresh[page], Json));
-                    }
+                    offsets[page] = cache.Seek(0, SeekOrigin.End);
+                    await cache.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(fresh[page], Json) + "\n"), cancellationToken);
                 }
 
+                await cache.FlushAsync(cancellationToken);
                 rendered += missing.Count;
                 if (rendered % 1024 < missing.Count)
                 {
@@ -97,7 +98,7 @@ public static partial class ManPages
 
             foreach (var page in batch)
             {
-                if (ToDocument(cache[page]) is { } document)
+                if (ToDocument(fresh.TryGetValue(page, out var known) ? known : ReadCached(cache, offsets[page])) is { } document)
                 {
                     yield return document;
                 }
@@ -123,28 +124,50 @@ public static partial class ManPages
     /// <returns>The key.</returns>
     public static string Normalize(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
-    private static Dictionary<string, CachedPage> LoadCache(string path)
+    private static Dictionary<string, long> LoadCache(string path)
     {
-        var cache = new Dictionary<string, CachedPage>(StringComparer.Ordinal);
-        if (File.Exists(path))
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (!File.Exists(path))
         {
-            foreach (var line in File.ReadLines(path))
-            {
-                // A line cut short by a run that was stopped is rendered again.
-                try
-                {
-                    if (JsonSerializer.Deserialize<CachedPage>(line, Json) is { } page)
-                    {
-                        cache[page.Path] = page;
-                    }
-                }
-                catch (JsonException)
-                {
-                }
-            }
+            return offsets;
         }
 
-        return cache;
+        using var stream = File.OpenRead(path);
+        var line = new List<byte>();
+        long start = 0, position = 0;
+        using var buffered = new BufferedStream(stream, 1 << 16);
+        for (var b = buffered.ReadByte(); b >= 0; b = buffered.ReadByte(), position++)
+        {
+            if (b != '\n')
+            {
+                line.Add((byte)b);
+                continue;
+            }
+
+            // A line cut short by a run that was stopped is rendered again.
+            try
+            {
+                if (JsonSerializer.Deserialize<CachedPage>(line.ToArray(), Json) is { } page)
+                {
+                    offsets[page.Path] = start;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            line.Clear();
+            start = position + 1;
+        }
+
+        return offsets;
+    }
+
+    private static CachedPage ReadCached(FileStream cache, long offset)
+    {
+        cache.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(cache, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        return JsonSerializer.Deserialize<CachedPage>(reader.ReadLine() ?? string.Empty, Json) ?? throw new InvalidDataException($"damaged cache line at {offset}");
     }
 
     /// <summary>Renders one page with groff as <c>man</c> would (preconv, tbl, the an/doc macros), without formatting codes or hyphenation.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Atom.Benchmarks.LoadTool;
+using Atom.Server.Search;
 using Atom.Server.Search.Vectors;
 
 namespace Atom.Benchmarks.SearchBench;
@@ -28,6 +29,7 @@ public sealed class SearchRun
     private readonly Dictionary<string, int> _descriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _descriptionOf = new(StringComparer.Ordinal);
     private long _baselineHeap;
+    private bool _hasVectors;
 
     private SearchRun(RunSettings settings, TextWriter log)
     {
@@ -50,7 +52,7 @@ public sealed class SearchRun
         }
 
         await using var index = await BenchIndex.OpenAsync(_settings.DataDirectory, _settings.GlovePath);
-        var hasVectors = await index.HasEmbeddingsAsync();
+        var hasVectors = _hasVectors = await index.HasEmbeddingsAsync();
         if (!hasVectors)
         {
             _log.WriteLine("== word vectors unavailable: keyword search only (no semantic, no hybrid)");
@@ -58,7 +60,7 @@ public sealed class SearchRun
 
         // What the index holds is measured from here: the word vectors are loaded, nothing is indexed yet.
         _baselineHeap = GC.GetTotalMemory(forceFullCollection: true);
-        string[] modes = hasVectors ? [Retrieval.Keyword, Retrieval.Semantic, Retrieval.Hybrid] : [Retrieval.Keyword];
+        var modes = hasVectors ? Retrieval.Modes : [.. Retrieval.Modes.Where(m => m.Mode == RetrievalMode.Keyword)];
         using var eval = new EvalSet(_settings.Queries);
         var documents = Corpus(hasMan).GetAsyncEnumerator();
         var sizes = new List<SizeFigures>();
@@ -157,7 +159,7 @@ public sealed class SearchRun
     }
 
     private async Task<SizeFigures> MeasureAsync(
-        BenchIndex index, EvalSet eval, string[] modes, int manPages, int docFiles, long chunks, double seconds, double rate, double cpuPerChunk, double graphWait)
+        BenchIndex index, EvalSet eval, IReadOnlyList<(string Name, RetrievalMode Mode)> modes, int manPages, int docFiles, long chunks, double seconds, double rate, double cpuPerChunk, double graphWait)
     {
         var stats = index.Vectors.GetStats(BenchIndex.Collection);
         var vectors = stats?.Points ?? 0;
@@ -179,7 +181,7 @@ public sealed class SearchRun
             foreach (var mode in modes)
             {
                 quality.Add(await QualityAsync(index, set.Key, mode, [.. set]));
-                _log.WriteLine($"   {set.Key,-12} {mode,-8} MRR@10 {quality[^1].Mrr:F3}  recall@10 {quality[^1].Recall:F3}  ({set.Count()} queries)");
+                _log.WriteLine($"   {set.Key,-12} {mode.Name,-8} MRR@10 {quality[^1].Mrr:F3}  recall@10 {quality[^1].Recall:F3}  ({set.Count()} queries)");
             }
         }
 
@@ -194,7 +196,7 @@ public sealed class SearchRun
         foreach (var mode in modes)
         {
             latency.Add(await LatencyAsync(index, mode, timed));
-            _log.WriteLine($"   {mode,-8} p50 {latency[^1].P50:F2} ms  p95 {latency[^1].P95:F2} ms  cpu {latency[^1].CpuMs:F2} ms/query");
+            _log.WriteLine($"   {mode.Name,-8} p50 {latency[^1].P50:F2} ms  p95 {latency[^1].P95:F2} ms  cpu {latency[^1].CpuMs:F2} ms/query");
         }
 
         double? recall = vectors > 0 ? await HnswRecallAsync(index, timed) : null;
@@ -202,7 +204,7 @@ public sealed class SearchRun
         return new SizeFigures(manPages, docFiles, chunks, vectors, kind, seconds, rate, cpuPerChunk, graphWait, heap, rss, database, stats?.BytesPerVector ?? 0, recall, quality, latency);
     }
 
-    private async Task<QualityFigures> QualityAsync(BenchIndex index, string set, string mode, List<EvalQuery> queries)
+    private async Task<QualityFigures> QualityAsync(BenchIndex index, string set, (string Name, RetrievalMode Mode) mode, List<EvalQuery> queries)
     {
         double reciprocal = 0, found = 0, answered = 0;
         foreach (var query in queries)
@@ -215,19 +217,19 @@ public sealed class SearchRun
         }
 
         var count = Math.Max(1, queries.Count);
-        return new QualityFigures(set, mode, queries.Count, reciprocal / count, found / count, answered / count);
+        return new QualityFigures(set, mode.Name, queries.Count, reciprocal / count, found / count, answered / count);
     }
 
-    private async Task WarmUpAsync(BenchIndex index, string[] modes, List<string> queries)
+    private async Task WarmUpAsync(BenchIndex index, IReadOnlyList<(string Name, RetrievalMode Mode)> modes, List<string> queries)
     {
         var started = Stopwatch.GetTimestamp();
         for (var q = 0; Stopwatch.GetElapsedTime(started) < _settings.WarmUp; q++)
         {
-            await SearchAsync(index, modes[q % modes.Length], queries[q / modes.Length % queries.Count]);
+            await SearchAsync(index, modes[q % modes.Count], queries[q / modes.Count % queries.Count]);
         }
     }
 
-    private async Task<ModeLatency> LatencyAsync(BenchIndex index, string mode, List<string> queries)
+    private async Task<ModeLatency> LatencyAsync(BenchIndex index, (string Name, RetrievalMode Mode) mode, List<string> queries)
     {
         var histogram = new LatencyHistogram();
         var cpu = Environment.CpuUsage.TotalTime;
@@ -239,25 +241,33 @@ public sealed class SearchRun
         }
 
         var cpuMs = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / Math.Max(1, _settings.LatencyQueries);
-        return new ModeLatency(mode, _settings.LatencyQueries, histogram.ValueAt(50) / 1e6, histogram.ValueAt(95) / 1e6, cpuMs);
+        return new ModeLatency(mode.Name, _settings.LatencyQueries, histogram.ValueAt(50) / 1e6, histogram.ValueAt(95) / 1e6, cpuMs);
     }
 
-    /// <summary>One search; a failure or a malformed answer is recorded (the run then exits 1) and counts as no hit.</summary>
-    private async Task<List<string>> SearchAsync(BenchIndex index, string mode, string text)
+    /// <summary>
+    /// One search: the pages found. A failure, a malformed answer (too many results, a page twice) or a semantic side that
+    /// says it is unavailable while the vectors are there is recorded (the run then exits 1) and counts as no hit.
+    /// </summary>
+    private async Task<List<string>> SearchAsync(BenchIndex index, (string Name, RetrievalMode Mode) mode, string text)
     {
         try
         {
-            var hits = await Retrieval.SearchAsync(index, mode, text, K);
+            var outcome = await Retrieval.SearchAsync(index, mode.Mode, text, K);
+            var hits = outcome.Hits.Select(h => h.Chunk.SourceId).ToList();
             if (hits.Count > K || hits.Distinct(StringComparer.Ordinal).Count() != hits.Count)
             {
-                Fail($"{mode} search for \"{text}\" answered {hits.Count} hits with repeated sources or more than {K}");
+                Fail($"{mode.Name} search for \"{text}\" answered {hits.Count} hits with repeated sources or more than {K}");
+            }
+            else if (outcome.DegradedReason is { } reason && _hasVectors)
+            {
+                Fail($"{mode.Name} search for \"{text}\" answered by keywords alone: {reason}");
             }
 
             return hits;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Fail($"{mode} search for \"{text}\" failed: {e.GetType().Name}: {e.Message}");
+            Fail($"{mode.Name} search for \"{text}\" failed: {e.GetType().Name}: {e.Message}");
             return [];
         }
     }
@@ -296,12 +306,13 @@ public sealed class SearchRun
     }
 
     private static string EngineNote(bool hasVectors) =>
-        "Modes: keyword = ChunkStore.SearchAsync (SQLite FTS5, BM25, every query word must match in one chunk); " +
+        "Every query goes through SearchEngine.SearchAsync (what the Search RPC calls), one room, 10 results, in each mode: keyword = FTS5 with BM25, " +
+        "every word in one chunk, relaxed to any word when fewer than the engine's pool match, widened by the built-in synonyms; " +
         (hasVectors
-            ? "semantic = the query's GloVe SIF embedding against the in-process vector store (server defaults: exact scan below 20,000 points, HNSW M=16 efSearch=64 above); " +
-              "hybrid = reciprocal-rank fusion (k = 60) of the two, per page. "
+            ? "semantic = the query's GloVe SIF embedding against the in-process vector store with the server's defaults (exact scan below 20,000 points, " +
+              "HNSW M=16 efSearch=64 above), hits below cosine 0.3 dropped; hybrid = reciprocal-rank fusion (k = 60) of both, per page. "
             : "semantic and hybrid: not run, the word vectors are unavailable. ") +
-        $"Each mode asks for {K * 5} chunks and keeps the first {K} distinct pages. Latency: one query at a time, the description queries in turn, after the warm-up.";
+        "Latency: one search at a time, the description queries in turn, after the warm-up; it includes snippets and the store's re-check of vector hits.";
 
     private string CorpusNote(bool hasMan) => hasMan
         ? "Corpus: this machine's English man pages, rendered by groff (`groff -k -t -mandoc -Tutf8`, no hyphenation), each indexed as a file of one room " +
