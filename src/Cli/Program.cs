@@ -43,6 +43,7 @@ var root = new RootCommand("""
     ChatCommand.Create(runner),
     UploadCommand.Create(runner),
     FilesCommand.Create(runner),
+    SearchCommand.Create(runner),
     CallCommand.Create(runner),
     DescribeCommand.Create(runner),
     ServerCommand.Create(runner),

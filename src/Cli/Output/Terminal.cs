@@ -9,6 +9,9 @@ internal static class Terminal
     /// <summary>Returns to the start of the line and erases it, so the next text replaces what was drawn.</summary>
     public const string ClearLine = "\r\u001b[2K";
 
+    /// <summary>Starts bold text.</summary>
+    public const string Bold = "\u001b[1m";
+
     /// <summary>Starts faint text.</summary>
     public const string Dim = "\u001b[2m";
 

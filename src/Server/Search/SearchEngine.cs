@@ -37,6 +37,9 @@ public sealed partial class SearchEngine(
 
     private readonly SearchOptions settings = options.Value;
 
+    // When the semantic side is down every search notices: one warning a minute says so, not one per search.
+    private long _warnedAt = -60_000;
+
     /// <summary>Searches.</summary>
     /// <param name="query">What to find, where, and how many.</param>
     /// <param name="cancellationToken">Cancels the search.</param>
@@ -112,13 +115,23 @@ public sealed partial class SearchEngine(
         }
         catch (EmbeddingsUnavailableException e)
         {
-            Log.SemanticUnavailable(logger, "embeddings", e.Message);
+            Warn("embeddings", e.Message);
             return new SemanticSide([], "embeddings are unavailable: " + e.Message);
         }
         catch (VectorStoreUnavailableException e)
         {
-            Log.SemanticUnavailable(logger, "vector store", e.Message);
+            Warn("vector store", e.Message);
             return new SemanticSide([], "the vector store is unavailable: " + e.Message);
+        }
+    }
+
+    private void Warn(string component, string reason)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _warnedAt);
+        if (now - last >= 60_000 && Interlocked.CompareExchange(ref _warnedAt, now, last) == last)
+        {
+            Log.SemanticUnavailable(logger, component, reason);
         }
     }
 

@@ -39,9 +39,9 @@ internal sealed class SearchApi(
     {
         var caller = context.GetCaller();
         var token = context.CancellationToken;
-        var plan = await PlanAsync(caller, request, "", token);
+        var plan = await PlanAsync(caller, request, string.Empty, token);
         var offset = SearchRules.Offset(plan, request.PageToken);
-        var size = SearchRules.PageSize(request.PageSize);
+        var size = SearchRules.PageSize("page_size", request.PageSize);
         var outcome = await engine.SearchAsync(plan.Query with { Limit = Math.Min(offset + size + 1, SearchRules.MaxResults) }, token);
         var response = SearchMapping.ToResponse(outcome, plan.RoomNames, offset, size);
         if (response.Results.Count == size && outcome.Hits.Count > offset + size)
@@ -64,7 +64,7 @@ internal sealed class SearchApi(
         var token = context.CancellationToken;
         var search = request.Search ?? throw AtomErrors.InvalidField("search", "is required.");
         var plan = await PlanAsync(caller, search, "search.", token);
-        var size = SearchRules.PageSize(search.PageSize);
+        var size = SearchRules.PageSize("search.page_size", search.PageSize);
         string? shown = null;
         var reason = SearchRefreshReason.Query;
         while (true)
@@ -123,7 +123,7 @@ internal sealed class SearchApi(
                 continue;
             }
 
-            var size = SearchRules.PageSize(request.PageSize);
+            var size = SearchRules.PageSize("search.page_size", request.PageSize);
             content = plan is null ? never : changes.NextAsync(caller.TenantId, plan.Query.Filter.Scopes);
             var response = plan is null
                 ? new SearchResponse { Mode = request.Mode }

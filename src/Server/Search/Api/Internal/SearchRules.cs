@@ -110,9 +110,9 @@ internal static class SearchRules
         return (from, before);
     }
 
-    public static int PageSize(int size) => size switch
+    public static int PageSize(string field, int size) => size switch
     {
-        < 0 => throw AtomErrors.InvalidField("page_size", $"must not be negative (0 means the default, {DefaultPageSize})."),
+        < 0 => throw AtomErrors.InvalidField(field, $"must not be negative (0 means the default, {DefaultPageSize})."),
         0 => DefaultPageSize,
         _ => Math.Min(size, MaxPageSize),
     };
