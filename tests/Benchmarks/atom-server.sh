@@ -1,4 +1,4 @@
-# Sourced by chat.sh and files.sh: what both do the same way around a real Atom server (src/Server) on loopback.
+# Sourced by chat.sh, files.sh, vectors.sh and search.sh: what they do the same way (chat.sh and files.sh around a real Atom server, src/Server, on loopback).
 # The sourcing script sets, before calling anything here: root, results, runs, logs, server_dll, ADMIN_TOKEN, STORES,
 # BENCH (a short name for temporary directories and messages), and SERVER_ARGS (an array of its own server flags).
 # Sets: on_server_cpu / on_load_cpu (taskset prefixes), pinning, server_pid, target (native gRPC), web_target
@@ -108,6 +108,21 @@ report_and_exit() {
   dotnet "$1" report --runs "$runs" --report "$results/latest" --machine "$(machine_note)${3:+ $3}" || failed=1
   if (( failed )); then
     say "FAILED: $2 (see above and $logs)"
+    exit 1
+  fi
+  say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
+  exit 0
+}
+
+# report_result_and_exit TOOL_DLL RESULT_JSON WHAT_FAILS: a one-run tool's result (RESULT_JSON, which the run must have
+# written) into results/latest.{md,json} with the machine note; exits 1 when the run or its checks failed, naming
+# WHAT_FAILS, else 0.
+report_result_and_exit() {
+  [[ -f "$2" ]] || die "$(basename "$1" .dll) wrote no result (see $logs)"
+  echo
+  dotnet "$1" report --result "$2" --report "$results/latest" --machine "$(machine_note)" >/dev/null || failed=1
+  if (( failed )); then
+    say "FAILED: $3 (see $results/latest.md)"
     exit 1
   fi
   say "OK (figures are machine-dependent; results in $results/latest.{md,json})"

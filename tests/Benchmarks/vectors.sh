@@ -43,12 +43,4 @@ say "VectorBench: $SIZES points of $DIMENSIONS-d, $QUERIES queries per kind, M=$
 "${on_load_cpu[@]}" dotnet "$vectorbench" run --sizes "$SIZES" --dimensions "$DIMENSIONS" --queries "$QUERIES" --warmup "$WARMUP" \
   --m "$M" --ef-construction "$EF_CONSTRUCTION" --ef-search "$EF_SEARCH" --temp "$temp/data" --out "$runs/001-vectors.json" \
   | tee "$logs/vectorbench.log" || failed=1
-[[ -f "$runs/001-vectors.json" ]] || die "VectorBench wrote no result (see $logs/vectorbench.log)"
-
-echo
-dotnet "$vectorbench" report --result "$runs/001-vectors.json" --report "$results/latest" --machine "$(machine_note)" >/dev/null || failed=1
-if (( failed )); then
-  say "FAILED: a loaded snapshot answered differently or the graph's recall fell below 0.9 (see $results/latest.md)"
-  exit 1
-fi
-say "OK (figures are machine-dependent; results in $results/latest.{md,json})"
+report_result_and_exit "$vectorbench" "$runs/001-vectors.json" "a loaded snapshot answered differently or the graph's recall fell below 0.9"

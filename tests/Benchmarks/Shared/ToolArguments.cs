@@ -81,6 +81,13 @@ public sealed class ToolArguments
     /// <returns>The value.</returns>
     public int? OptionalInt(string name) => _values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>Gets a comma-separated list of whole numbers, or a default.</summary>
+    /// <param name="name">The option.</param>
+    /// <param name="fallback">The default, as it would be typed.</param>
+    /// <returns>The values.</returns>
+    public int[] IntList(string name, string fallback) =>
+        [.. Text(name, fallback).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+
     /// <summary>Gets a number option, or a default.</summary>
     /// <param name="name">The option.</param>
     /// <param name="fallback">The default.</param>

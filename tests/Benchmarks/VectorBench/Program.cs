@@ -16,7 +16,7 @@ try
         args,
         new HashSet<string> { "--sizes", "--dimensions", "--queries", "--m", "--ef-construction", "--ef-search", "--warmup", "--exact-scan-matches", "--out", "--temp", "--result", "--report", "--machine" },
         new HashSet<string>());
-    sizes = [.. arguments.Text("--sizes", "10000,100000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))];
+    sizes = arguments.IntList("--sizes", "10000,100000");
     if (arguments.Command is not ("run" or "report") || sizes.Any(s => s < 100))
     {
         throw new ArgumentException(arguments.Command is not ("run" or "report") ? $"unknown command '{arguments.Command}'" : "sizes start at 100 points");
