@@ -6,7 +6,7 @@
 # Figures, never pass/fail on time or quality: the exit code is non-zero only when a search failed or answered malformed,
 # indexing lost chunks, or the tool could not be built. See README.md, "Search".
 #
-#   tests/Benchmarks/search.sh             full run: 10,000 and 100,000 chunks (the first run also renders ~20,000 man pages)
+#   tests/Benchmarks/search.sh             full run: 10,000 and 100,000 chunks (~12 min; the first run also renders ~20,000 man pages, ~10 min)
 #   QUICK=1 tests/Benchmarks/search.sh     smoke run: 2,000 chunks, 100 queries per set (~30 s after the build)
 #
 # Environment: QUICK=1, SKIP_BUILD=1, SIZES ("10000,100000" chunks), QUERIES (500 per set), LATENCY_QUERIES (300 per

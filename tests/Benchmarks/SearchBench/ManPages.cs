@@ -68,10 +68,21 @@ public static partial class ManPages
     {
         Directory.CreateDirectory(cacheDirectory);
         var cachePath = System.IO.Path.Combine(cacheDirectory, CacheName);
+        // One run at a time: two would write their pages over each other's (and their figures would be each other's load).
+        FileStream cache;
+        try
+        {
+            cache = new FileStream(cachePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{cachePath} is in use: is another search benchmark running? ({e.Message})", e);
+        }
+
+        await using var owned = cache;
         // Where each cached page's line starts, not the pages themselves: the text of 20,000 pages held in memory would
         // count in the memory the run measures.
-        var offsets = LoadCache(cachePath);
-        await using var cache = new FileStream(cachePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var offsets = LoadCache(cache);
         var rendered = 0;
         var started = Stopwatch.GetTimestamp();
         foreach (var batch in pages.Chunk(64))
@@ -124,40 +135,38 @@ public static partial class ManPages
     /// <returns>The key.</returns>
     public static string Normalize(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
-    private static Dictionary<string, long> LoadCache(string path)
+    private static Dictionary<string, long> LoadCache(FileStream cache)
     {
         var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (!File.Exists(path))
-        {
-            return offsets;
-        }
-
-        using var stream = File.OpenRead(path);
         var line = new List<byte>();
+        var buffer = new byte[1 << 16];
         long start = 0, position = 0;
-        using var buffered = new BufferedStream(stream, 1 << 16);
-        for (var b = buffered.ReadByte(); b >= 0; b = buffered.ReadByte(), position++)
+        for (var read = cache.Read(buffer); read > 0; read = cache.Read(buffer))
         {
-            if (b != '\n')
+            foreach (var b in buffer.AsSpan(0, read))
             {
-                line.Add((byte)b);
-                continue;
-            }
-
-            // A line cut short by a run that was stopped is rendered again.
-            try
-            {
-                if (JsonSerializer.Deserialize<CachedPage>(line.ToArray(), Json) is { } page)
+                position++;
+                if (b != '\n')
                 {
-                    offsets[page.Path] = start;
+                    line.Add(b);
+                    continue;
                 }
-            }
-            catch (JsonException)
-            {
-            }
 
-            line.Clear();
-            start = position + 1;
+                // A line cut short by a run that was stopped is rendered again.
+                try
+                {
+                    if (JsonSerializer.Deserialize<CachedPage>(line.ToArray(), Json) is { } page)
+                    {
+                        offsets[page.Path] = start;
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+
+                line.Clear();
+                start = position;
+            }
         }
 
         return offsets;
