@@ -227,6 +227,7 @@ cmd_test() {
   if [ -x "$ROOT/tests/Benchmarks/chat.sh" ]; then check chat-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/chat.sh"; fi
   if [ -x "$ROOT/tests/Benchmarks/files.sh" ]; then check files-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/files.sh"; fi
   if [ -x "$ROOT/tests/Benchmarks/vectors.sh" ]; then check vectors-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/vectors.sh"; fi
+  if [ -x "$ROOT/tests/Benchmarks/search.sh" ]; then check search-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/search.sh"; fi
   cleanup; PIDS=()
   [ ${#FAILURES[@]} -gt 0 ] && log "failed: ${FAILURES[*]}"
   local summary="$PASSED passed, $FAILED failed"

@@ -83,7 +83,7 @@ public sealed class BenchIndex : IAsyncDisposable
         {
             ["Atom:Storage:Provider"] = "sqlite",
             ["Atom:Embeddings:Glove:Path"] = glovePath ?? Path.Combine(dataDir, "no-word-vectors.bin"),
-        }).Build();
+        }).AddEnvironmentVariables().Build();
         var catalog = new ComponentCatalog();
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole())
