@@ -22,12 +22,14 @@ namespace Atom.Server.Voice.Api;
 /// <param name="decoders">Turns what callers send into 16 kHz mono samples.</param>
 /// <param name="synthesizer">Text to speech.</param>
 /// <param name="profiles">Callers' voice profiles.</param>
+/// <param name="speech">The synthesizer's settings, for the default voice.</param>
 /// <param name="options">The voice API's settings.</param>
 internal sealed class VoiceApi(
     ISpeechRecognizer recognizer,
     AudioDecoderFactory decoders,
     ISpeechSynthesizer synthesizer,
     VoiceProfileStore profiles,
+    SpeechSynthesisOptions speech,
     IOptions<VoiceApiOptions> options) : VoiceServiceBase
 {
     private readonly VoiceApiOptions settings = options.Value;
@@ -163,7 +165,10 @@ internal sealed class VoiceApi(
             throw VoiceErrors.Unavailable(e.Message);
         }
 
-        var response = new ListVoicesResponse { DefaultVoice = settings.DefaultVoice };
+        var response = new ListVoicesResponse
+        {
+            DefaultVoice = string.Equals(speech.Provider, SpeechSynthesisOptions.OpenAiProvider, StringComparison.OrdinalIgnoreCase) ? speech.OpenAi.DefaultVoice : speech.Espeak.DefaultVoice,
+        };
         response.Voices.AddRange(voices
             .Where(v => request.Language.Length == 0 || v.Languages.Any(l => l.StartsWith(request.Language, StringComparison.OrdinalIgnoreCase)))
             .Select(v => new Atom.V1.Voice { Name = v.Name, DisplayName = v.DisplayName, Language = v.Languages.Count > 0 ? v.Languages[0] : string.Empty }));

@@ -8,7 +8,4 @@ public sealed class VoiceApiOptions
 
     /// <summary>Gets or sets how long a live transcription waits for audio before it ends with its final segment.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Gets or sets the voice ListVoices names as the default (the synthesizer's own when a request names none).</summary>
-    public string DefaultVoice { get; set; } = "en-us";
 }
