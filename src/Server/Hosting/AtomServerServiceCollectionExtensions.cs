@@ -12,6 +12,7 @@ using Atom.Server.Rpc.Reflection;
 using Atom.Server.Search.Embeddings;
 using Atom.Server.Search.Vectors;
 using Atom.Server.Storage;
+using Atom.Server.Voice;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<ISearchSources, ChatAndFileSearchSources>();
         services.AddSingleton<ISearchAccess, ChatSearchAccess>();
         services.AddAtomSearch(configuration);
+        services.AddAtomVoice(configuration, catalog);
 
         services.AddAtomService<ServerInfoService>();
 

@@ -27,6 +27,9 @@ public sealed class AudioFormatException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Gets a value indicating whether the audio is readable but not what was declared (another container).</summary>
+    public bool IsMismatch { get; init; }
 }
 
 /// <summary>

@@ -20,7 +20,7 @@ public sealed class ServerReflectionServiceTests(TestServer server) : IClassFixt
         Assert.Equal(
             [
                 "atom.v1.AnnotationService", "atom.v1.ApiKeyService", "atom.v1.AuthService", "atom.v1.ChatService", "atom.v1.FileService", "atom.v1.GroupService",
-                "atom.v1.RoomService", "atom.v1.SearchService", "atom.v1.ServerService", "atom.v1.ServiceAccountService", "atom.v1.TenantService", "atom.v1.UserService",
+                "atom.v1.RoomService", "atom.v1.SearchService", "atom.v1.ServerService", "atom.v1.ServiceAccountService", "atom.v1.TenantService", "atom.v1.UserService", "atom.v1.VoiceService",
                 "atomtest.v1.EchoService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
             ],
             names.Order(StringComparer.Ordinal));

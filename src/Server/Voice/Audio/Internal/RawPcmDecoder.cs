@@ -75,7 +75,10 @@ internal sealed class RawPcmDecoder : AudioDecoderBase
         if (AudioSniffer.Detect(bytes) is { } container)
         {
             throw Fail(new AudioFormatException(
-                $"The audio was declared raw PCM but starts like a {AudioSniffer.Name(container)} file; declare it as {AudioSniffer.Name(container)}, or send headerless 16-bit samples."));
+                $"The audio was declared raw PCM but starts like a {AudioSniffer.Name(container)} file; declare it as {AudioSniffer.Name(container)}, or send headerless 16-bit samples.")
+            {
+                IsMismatch = true,
+            });
         }
 
         return bytes;

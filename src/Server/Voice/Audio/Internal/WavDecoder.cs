@@ -76,7 +76,10 @@ internal sealed class WavDecoder(AudioSourceFormat format, TimeSpan maxDuration)
                 var other = AudioSniffer.Detect(head);
                 throw Fail(new AudioFormatException(other is { } container and not AudioContainer.Wav
                     ? $"The audio was declared WAV but starts like a {AudioSniffer.Name(container)} file; declare it as {AudioSniffer.Name(container)}."
-                    : $"The WAV cannot be read: {problem}."));
+                    : $"The WAV cannot be read: {problem}.")
+                {
+                    IsMismatch = other is not null and not AudioContainer.Wav,
+                });
         }
 
         if (header!.Unsupported() is { } unsupported)

@@ -1,0 +1,260 @@
+using Atom.Sdk;
+using Atom.Server.Identity.Authorization;
+using Atom.Server.Rpc;
+using Atom.Server.Voice.Api.Internal;
+using Atom.Server.Voice.Audio;
+using Atom.Server.Voice.Profiles;
+using Atom.Server.Voice.Recognition;
+using Atom.Server.Voice.Synthesis;
+using Atom.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace Atom.Server.Voice.Api;
+
+/// <summary>
+/// Implements atom.v1.VoiceService: live speech-to-text over a bidirectional stream, text-to-speech as a server stream,
+/// voices and each caller's voice profile. The browser path of live transcription (StartTranscription, AppendAudio,
+/// WatchTranscript) and TranscribeFile are not built yet and answer UNIMPLEMENTED.
+/// </summary>
+/// <param name="recognizer">Speech to text.</param>
+/// <param name="decoders">Turns what callers send into 16 kHz mono samples.</param>
+/// <param name="synthesizer">Text to speech.</param>
+/// <param name="profiles">Callers' voice profiles.</param>
+/// <param name="options">The voice API's settings.</param>
+internal sealed class VoiceApi(
+    ISpeechRecognizer recognizer,
+    AudioDecoderFactory decoders,
+    ISpeechSynthesizer synthesizer,
+    VoiceProfileStore profiles,
+    IOptions<VoiceApiOptions> options) : VoiceServiceBase
+{
+    private readonly VoiceApiOptions settings = options.Value;
+
+    /// <inheritdoc />
+    public override async Task Transcribe(IAsyncStreamReader<TranscribeRequest> requests, IAsyncStreamWriter<TranscribeResponse> responses, ServerCallContext context)
+    {
+        var token = context.CancellationToken;
+        if (!await requests.MoveNext(token) || requests.Current.KindCase != TranscribeRequest.KindOneofCase.Config)
+        {
+            throw AtomErrors.InvalidField("config", "the first message must carry the config; audio follows it.");
+        }
+
+        var config = requests.Current.Config;
+        var format = VoiceRules.SourceFormat("config.format", config.Format);
+        var recognition = VoiceRules.Recognition("config", config.Mode, config.Language, config.PhraseHints);
+        if (!decoders.CanDecode(format.Container))
+        {
+            throw VoiceErrors.Unavailable($"{format.Container} audio needs ffmpeg, which this server does not have; send LINEAR16 or WAV.");
+        }
+
+        // Capacity is taken before any audio is read: a caller beyond it learns so at once, not after speaking.
+        await using var session = await VoiceErrors.MapAsync(() => recognizer.StartAsync(recognition, token).AsTask());
+        await using var decoder = decoders.Create(format);
+        var segments = new SegmentNumbering(config.FinalsOnly);
+
+        // Audio is read and decoded while recognition runs on what was decoded so far. A failure while reading (bad
+        // audio, a message that is not audio) stops the decoding side too, and is what the caller is told.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var feeding = FeedAsync(requests, decoder, stop, token);
+        try
+        {
+            await foreach (var samples in decoder.ReadAllAsync(stop.Token))
+            {
+                foreach (var response in segments.Number(session.Accept(samples.Span)))
+                {
+                    await responses.WriteAsync(response, token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (feeding.IsFaulted && !token.IsCancellationRequested)
+        {
+        }
+        catch (AudioFormatException e)
+        {
+            throw VoiceErrors.Audio(e);
+        }
+
+        try
+        {
+            await feeding;
+        }
+        catch (AudioFormatException e)
+        {
+            throw VoiceErrors.Audio(e);
+        }
+
+        foreach (var response in segments.Number(await session.CompleteAsync(token)))
+        {
+            await responses.WriteAsync(response, token);
+        }
+
+        if (decoder.LimitReached)
+        {
+            throw VoiceErrors.TooLong(decoders.Options.MaxDuration);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task Synthesize(SynthesizeRequest request, IAsyncStreamWriter<SynthesizeResponse> responses, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var token = context.CancellationToken;
+        var profile = await profiles.GetAsync(caller.TenantId, caller.PrincipalId, token);
+        var synthesis = VoiceRules.Synthesis(request, profile);
+        var format = new AudioFormat
+        {
+            Encoding = synthesis.Format switch
+            {
+                SynthesisFormat.Pcm => AudioEncoding.Linear16,
+                SynthesisFormat.Mp3 => AudioEncoding.Mp3,
+                SynthesisFormat.OggOpus => AudioEncoding.Ogg,
+                _ => AudioEncoding.Wav,
+            },
+            SampleRateHertz = synthesis.OutputSampleRate,
+            Channels = 1,
+        };
+
+        long bytes = 0;
+        var first = true;
+        try
+        {
+            await foreach (var chunk in synthesizer.SynthesizeAsync(synthesis, token))
+            {
+                var message = new SynthesizeResponse { Audio = ByteString.CopyFrom(chunk.Data.Span) };
+                if (first)
+                {
+                    message.Format = format;
+                    first = false;
+                }
+
+                bytes += chunk.Data.Length;
+                await responses.WriteAsync(message, token);
+            }
+        }
+        catch (SynthesisRequestException e)
+        {
+            throw AtomErrors.InvalidField(VoiceRules.SynthesisField(e.Field), e.Message);
+        }
+        catch (SpeechSynthesisUnavailableException e)
+        {
+            throw VoiceErrors.Unavailable(e.Message);
+        }
+
+        // The length is known exactly for uncompressed audio; a compressed stream's is in its own headers.
+        if (synthesis.Format is SynthesisFormat.Pcm or SynthesisFormat.Wav)
+        {
+            var samples = (bytes - (synthesis.Format == SynthesisFormat.Wav ? 44 : 0)) / 2;
+            await responses.WriteAsync(new SynthesizeResponse { Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds((double)samples / synthesis.OutputSampleRate)) }, token);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<ListVoicesResponse> ListVoices(ListVoicesRequest request, ServerCallContext context)
+    {
+        IReadOnlyList<SynthesisVoice> voices;
+        try
+        {
+            voices = await synthesizer.ListVoicesAsync(context.CancellationToken);
+        }
+        catch (SpeechSynthesisUnavailableException e)
+        {
+            throw VoiceErrors.Unavailable(e.Message);
+        }
+
+        var response = new ListVoicesResponse { DefaultVoice = settings.DefaultVoice };
+        response.Voices.AddRange(voices
+            .Where(v => request.Language.Length == 0 || v.Languages.Any(l => l.StartsWith(request.Language, StringComparison.OrdinalIgnoreCase)))
+            .Select(v => new Atom.V1.Voice { Name = v.Name, DisplayName = v.DisplayName, Language = v.Languages.Count > 0 ? v.Languages[0] : string.Empty }));
+        return response;
+    }
+
+    /// <inheritdoc />
+    public override async Task<GetVoiceProfileResponse> GetVoiceProfile(GetVoiceProfileRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return new GetVoiceProfileResponse { Profile = VoiceRules.ToProto(await profiles.GetAsync(caller.TenantId, caller.PrincipalId, context.CancellationToken)) };
+    }
+
+    /// <inheritdoc />
+    public override async Task<UpdateVoiceProfileResponse> UpdateVoiceProfile(UpdateVoiceProfileRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var token = context.CancellationToken;
+        var changes = request.Profile ?? throw AtomErrors.InvalidField("profile", "is required.");
+        var paths = request.UpdateMask?.Paths;
+        if (paths is null || paths.Count == 0)
+        {
+            throw AtomErrors.InvalidField("update_mask", "name the fields to change: voice, rate, pitch.");
+        }
+
+        var profile = await profiles.GetAsync(caller.TenantId, caller.PrincipalId, token);
+        foreach (var path in paths)
+        {
+            profile = path switch
+            {
+                "voice" => profile with { Voice = await KnownVoiceAsync(changes.Voice, token) },
+                "rate" => profile with { Rate = VoiceRules.Factor("profile.rate", changes.Rate) },
+                "pitch" => profile with { Pitch = VoiceRules.Factor("profile.pitch", changes.Pitch) },
+                _ => throw AtomErrors.InvalidField("update_mask", $"'{path}' cannot be changed; only voice, rate and pitch can."),
+            };
+        }
+
+        return new UpdateVoiceProfileResponse { Profile = VoiceRules.ToProto(await profiles.SetAsync(caller.TenantId, caller.PrincipalId, profile, token)) };
+    }
+
+    // Reads audio messages into the decoder until the caller closes its side, or stops sending for the idle timeout: a
+    // stream that goes quiet without closing still ends, with its final segment.
+    private async Task FeedAsync(IAsyncStreamReader<TranscribeRequest> requests, IAudioDecoder decoder, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await ReadAudioAsync(requests, decoder, cancellationToken);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+    }
+
+    private async Task ReadAudioAsync(IAsyncStreamReader<TranscribeRequest> requests, IAudioDecoder decoder, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var next = requests.MoveNext(cancellationToken);
+            if (await Task.WhenAny(next, Task.Delay(settings.IdleTimeout, cancellationToken)) != next || !await next)
+            {
+                break;
+            }
+
+            if (requests.Current.KindCase != TranscribeRequest.KindOneofCase.Audio)
+            {
+                throw AtomErrors.InvalidField("audio", "after the first message, every message must carry audio.");
+            }
+
+            await decoder.WriteAsync(requests.Current.Audio.Memory, cancellationToken);
+            if (decoder.LimitReached)
+            {
+                break;
+            }
+        }
+
+        await decoder.CompleteAsync(cancellationToken);
+    }
+
+    private async Task<string> KnownVoiceAsync(string voice, CancellationToken cancellationToken)
+    {
+        if (voice.Length == 0)
+        {
+            return voice;
+        }
+
+        var voices = await synthesizer.ListVoicesAsync(cancellationToken);
+        return voices.Any(v => string.Equals(v.Name, voice, StringComparison.OrdinalIgnoreCase))
+            ? voice
+            : throw AtomErrors.InvalidField("profile.voice", $"'{voice}' is not a voice of this server; ListVoices names them.");
+    }
+}

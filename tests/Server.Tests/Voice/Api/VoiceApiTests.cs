@@ -1,0 +1,249 @@
+using Atom.Google.Rpc;
+using Atom.Sdk;
+using Atom.Server.Tests.Chat.Api;
+using Atom.Server.Tests.Identity.Api;
+using Atom.Server.Tests.Voice.Recognition;
+using Atom.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Atom.Server.Tests.Voice.Api;
+
+/// <summary>One server for the voice API tests, with real pocketsphinx, espeak-ng and ffmpeg, and room for two live streams.</summary>
+public sealed class VoiceServer : IAsyncLifetime
+{
+    private int _teams;
+
+    public IdentityApiServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await IdentityApiServer.StartAsync("sqlite",
+        "--Atom:Voice:Recognition:MaxStreams=2", "--Atom:Voice:IdleTimeout=00:00:01.500");
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    public async Task<VoiceServiceClient> ClientAsync()
+    {
+        var team = await Team.CreateAsync(Server, $"voice{Interlocked.Increment(ref _teams)}", "ann");
+        return new VoiceServiceClient(Server.Channel(team["ann"].Token));
+    }
+}
+
+/// <summary>
+/// VoiceService end to end through the SDK: live transcription with partials and finals, the engine's capacity, audio
+/// that is not what it claims, a stream that goes quiet, speech synthesis with the caller's profile, and bad requests.
+/// </summary>
+public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServer>
+{
+    private static readonly CallOptions Minute = new() { Deadline = DateTime.UtcNow.AddMinutes(2) };
+
+    [Fact]
+    public async Task A_live_stream_gets_partials_while_speaking_and_numbered_finals_at_pauses()
+    {
+        var voice = await fixture.ClientAsync();
+        var (_, samples, reference) = TestAudio.Librivox()[0];
+        using var call = voice.Transcribe(Minute);
+        await call.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        var reading = ReadAllAsync(call.ResponseStream);
+        foreach (var chunk in samples.Chunk(1600))
+        {
+            await call.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chunk.AsSpan())) });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var responses = await reading;
+
+        Assert.Contains(responses, r => !r.Segment.Final);
+        var finals = responses.Where(r => r.Segment.Final).Select(r => r.Segment).ToList();
+        Assert.NotEmpty(finals);
+        Assert.Equal(Enumerable.Range(0, finals.Count), finals.Select(f => f.Index));
+        Assert.All(responses.Where(r => !r.Segment.Final), p => Assert.Contains(p.Segment.Index, finals.Select(f => f.Index)));
+        Assert.True(finals.Zip(finals.Skip(1)).All(p => p.First.EndOffset.ToTimeSpan() <= p.Second.StartOffset.ToTimeSpan() + TimeSpan.FromMilliseconds(10)));
+        var heard = string.Join(' ', finals.Select(f => f.Text));
+        Assert.InRange(TestAudio.WordErrorRate(reference, heard), 0, 0.6);
+    }
+
+    [Fact]
+    public async Task Beyond_the_engines_capacity_a_stream_is_refused_at_once_with_a_retry_delay()
+    {
+        var voice = await fixture.ClientAsync();
+        using var first = voice.Transcribe(Minute);
+        using var second = voice.Transcribe(Minute);
+        await first.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        await second.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        await first.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(new byte[3200]) });
+        await second.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(new byte[3200]) });
+
+        // Both hold a decoder now; a third is refused before it sends any audio.
+        await Task.Delay(500);
+        using var third = voice.Transcribe(Minute);
+        await third.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => third.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("ENGINE_BUSY", refused.GetDetail<ErrorInfo>()!.Reason);
+        Assert.NotNull(refused.GetDetail<RetryInfo>());
+
+        // A finished stream gives its decoder back.
+        await first.RequestStream.CompleteAsync();
+        await ReadAllAsync(first.ResponseStream);
+        using var fourth = voice.Transcribe(Minute);
+        await fourth.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        await fourth.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(new byte[3200]) });
+        await fourth.RequestStream.CompleteAsync();
+        await ReadAllAsync(fourth.ResponseStream);
+        await second.RequestStream.CompleteAsync();
+        await ReadAllAsync(second.ResponseStream);
+    }
+
+    [Fact]
+    public async Task A_stream_that_stops_sending_without_closing_ends_after_the_idle_time_with_its_final_segment()
+    {
+        var voice = await fixture.ClientAsync();
+        using var call = voice.Transcribe(Minute);
+        await call.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        var speech = TestAudio.Speak("search for quarterly sales numbers");
+        await call.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(speech.AsSpan())) });
+
+        var responses = await ReadAllAsync(call.ResponseStream);
+        Assert.Contains(responses, r => r.Segment.Final && r.Segment.Text.Length > 0);
+    }
+
+    [Fact]
+    public async Task Audio_that_is_not_what_it_claims_and_bad_configs_are_refused_naming_the_field()
+    {
+        var voice = await fixture.ClientAsync();
+
+        async Task<RpcException> Refused(params TranscribeRequest[] requests)
+        {
+            using var call = voice.Transcribe(Minute);
+            foreach (var request in requests)
+            {
+                await call.RequestStream.WriteAsync(request);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            var error = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(call.ResponseStream));
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            return error;
+        }
+
+        static string Field(RpcException e) => Assert.Single(e.GetDetail<BadRequest>()!.FieldViolations).Field;
+        var wav = Wav(TestAudio.Speak("hello there"));
+
+        Assert.Equal("config", Field(await Refused(new TranscribeRequest { Audio = ByteString.CopyFrom(wav) })));
+        Assert.Equal("config.format.sample_rate_hertz", Field(await Refused(Config(AudioEncoding.Linear16, 0))));
+        Assert.Equal("config.language", Field(await Refused(new TranscribeRequest { Config = new TranscriptionConfig { Format = new AudioFormat { Encoding = AudioEncoding.Wav }, Language = "fr-FR" } })));
+        Assert.Equal("config.mode", Field(await Refused(new TranscribeRequest { Config = new TranscriptionConfig { Format = new AudioFormat { Encoding = AudioEncoding.Wav }, Mode = (RecognitionMode)7 } })));
+
+        var mismatch = await Refused(Config(AudioEncoding.Linear16, 16000), new TranscribeRequest { Audio = ByteString.CopyFrom(wav) });
+        Assert.Equal(("audio", "AUDIO_FORMAT_MISMATCH"), (Field(mismatch), mismatch.GetDetail<ErrorInfo>()!.Reason));
+
+        var corrupt = await Refused(Config(AudioEncoding.Mp3, 0), new TranscribeRequest { Audio = ByteString.CopyFrom(new byte[] { 0xFF, 0xFB, 0x90, 0x00, 1, 2, 3, 4, 5, 6, 7, 8 }) });
+        Assert.Equal("AUDIO_UNREADABLE", corrupt.GetDetail<ErrorInfo>()!.Reason);
+    }
+
+    [Fact]
+    public async Task Speech_is_streamed_with_its_format_first_and_its_length_last_and_the_profile_sets_the_pace()
+    {
+        var voice = await fixture.ClientAsync();
+        Assert.Contains((await voice.ListVoicesAsync(new ListVoicesRequest { Language = "en" })).Voices, v => v.Name == "en-us");
+
+        async Task<(AudioFormat Format, byte[] Audio, TimeSpan Length)> Say(SynthesizeRequest request)
+        {
+            var responses = await ReadAllAsync(voice.Synthesize(request, Minute).ResponseStream);
+            return (responses[0].Format, [.. responses.SelectMany(r => r.Audio.ToByteArray())], responses[^1].Duration?.ToTimeSpan() ?? TimeSpan.Zero);
+        }
+
+        var text = "The quarterly numbers are in and they look good.";
+        var normal = await Say(new SynthesizeRequest { Text = text });
+        Assert.Equal(AudioEncoding.Wav, normal.Format.Encoding);
+        Assert.Equal("RIFF"u8.ToArray(), normal.Audio[..4]);
+        Assert.InRange(normal.Length, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+
+        var pcm = await Say(new SynthesizeRequest { Text = text, Encoding = AudioEncoding.Linear16, SampleRateHertz = 16000 });
+        Assert.Equal((AudioEncoding.Linear16, 16000), (pcm.Format.Encoding, pcm.Format.SampleRateHertz));
+        Assert.Equal(pcm.Audio.Length / 2.0 / 16000, pcm.Length.TotalSeconds, 3);
+
+        var mp3 = await Say(new SynthesizeRequest { Text = text, Encoding = AudioEncoding.Mp3 });
+        Assert.Equal(AudioEncoding.Mp3, mp3.Format.Encoding);
+        Assert.True(mp3.Audio.Length > 1000);
+
+        var profile = await voice.UpdateVoiceProfileAsync(new UpdateVoiceProfileRequest
+        {
+            Profile = new Atom.V1.VoiceProfile { Rate = 0.5f, Voice = "en-us" },
+            UpdateMask = new FieldMask { Paths = { "rate", "voice" } },
+        });
+        Assert.Equal(0.5f, profile.Profile.Rate);
+        Assert.Equal(profile.Profile, (await voice.GetVoiceProfileAsync(new GetVoiceProfileRequest())).Profile);
+        var slow = await Say(new SynthesizeRequest { Text = text });
+        Assert.True(slow.Length > normal.Length * 1.4, $"{slow.Length} at half speed, {normal.Length} at normal speed");
+        var fast = await Say(new SynthesizeRequest { Text = text, Rate = 2 });
+        Assert.True(fast.Length < normal.Length, $"{fast.Length} at double speed, {normal.Length} at normal speed");
+    }
+
+    [Fact]
+    public async Task Bad_speech_requests_are_refused_naming_the_field()
+    {
+        var voice = await fixture.ClientAsync();
+
+        async Task<string> Refused(SynthesizeRequest request)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(voice.Synthesize(request, Minute).ResponseStream));
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            return Assert.Single(error.GetDetail<BadRequest>()!.FieldViolations).Field;
+        }
+
+        Assert.Equal("text", await Refused(new SynthesizeRequest { Text = "" }));
+        Assert.Equal("text", await Refused(new SynthesizeRequest { Text = "<b></b>\u0001" }));
+        Assert.Equal("text", await Refused(new SynthesizeRequest { Text = new string('a', 100_000) }));
+        Assert.Equal("rate", await Refused(new SynthesizeRequest { Text = "hi", Rate = 5 }));
+        Assert.Equal("voice", await Refused(new SynthesizeRequest { Text = "hi", Voice = "no-such-voice" }));
+        Assert.Equal("encoding", await Refused(new SynthesizeRequest { Text = "hi", Encoding = AudioEncoding.Flac }));
+        Assert.Equal("sample_rate_hertz", await Refused(new SynthesizeRequest { Text = "hi", SampleRateHertz = 100 }));
+
+        // Markup is read as text, never obeyed.
+        var spoken = await ReadAllAsync(voice.Synthesize(new SynthesizeRequest { Text = "<speak><break time=\"10s\"/>hi</speak>" }, Minute).ResponseStream);
+        Assert.True(spoken[^1].Duration.ToTimeSpan() < TimeSpan.FromSeconds(5));
+
+        var mask = await Assert.ThrowsAsync<RpcException>(() => voice.UpdateVoiceProfileAsync(new UpdateVoiceProfileRequest { Profile = new Atom.V1.VoiceProfile(), UpdateMask = new FieldMask { Paths = { "volume" } } }).ResponseAsync);
+        Assert.Equal("update_mask", Assert.Single(mask.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    private static TranscribeRequest Config(AudioEncoding encoding, int rate) =>
+        new() { Config = new TranscriptionConfig { Format = new AudioFormat { Encoding = encoding, SampleRateHertz = rate } } };
+
+    private static async Task<List<T>> ReadAllAsync<T>(IAsyncStreamReader<T> stream)
+    {
+        var all = new List<T>();
+        while (await stream.MoveNext(CancellationToken.None))
+        {
+            all.Add(stream.Current);
+        }
+
+        return all;
+    }
+
+    private static byte[] Wav(short[] samples)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + samples.Length * 2);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(16000);
+        writer.Write(32000);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(samples.Length * 2);
+        foreach (var sample in samples)
+        {
+            writer.Write(sample);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+}
