@@ -35,7 +35,7 @@ internal static class ListenCommand
                 var layout = LocalAudio.Read(path, WavLayout.Of, "a WAV that can be paced ('atom transcribe' takes other formats)");
                 var pacer = new RealTimePacer(layout.BytesPerSecond);
                 var printer = TranscriptPrinter.OnStandardOutput(context, pacer.Since);
-                await context.Error.WriteLineAsync($"Streaming {Path.GetFileName(path)} in real time ({layout.SampleRate} Hz, {layout.Channels} channel(s)); Ctrl+C ends it early.").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"Streaming {Path.GetFileName(path)} in real time ({layout.SampleRate} Hz, {(layout.Channels == 1 ? "mono" : $"{layout.Channels} channels")}); Ctrl+C ends it early.").ConfigureAwait(false);
                 var audio = AudioSources.PacedWav(path, layout, pacer, context.CancellationToken);
                 await transcription.RunAsync(arguments.Config(result, new AudioFormat { Encoding = AudioEncoding.Wav }), audio, printer, CancellationToken.None).ConfigureAwait(false);
                 return ExitCodes.Success;

@@ -74,19 +74,24 @@ public sealed class VoiceCommandTests(CliServer server) : IDisposable
     }
 
     [Fact]
-    public async Task Listen_streams_a_wav_in_real_time_and_prints_each_final_with_its_latency()
+    public async Task Listen_streams_a_wav_in_real_time_and_ctrl_c_ends_the_audio_but_waits_for_the_final_with_its_latency()
     {
-        Flite("hello world", "live.wav");
-        var started = Stopwatch.StartNew();
+        Flite("hello world this is a much longer test of the voice service with many words in it so that it lasts a while", "live.wav");
+        var whole = TimeSpan.FromSeconds(new FileInfo(Path.Combine(_directory, "live.wav")).Length / 16_000.0);
+        await using var listen = RunningCli.Start(server.Address, ["listen", "--wav", Path.Combine(_directory, "live.wav")]);
+        await listen.StderrAsync("in real time");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        var result = await RunAsync("listen", "--wav", "live.wav");
+        var exitCode = await listen.InterruptAsync();
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("in real time", result.Stderr);
-        Assert.Matches(@"\] .*\(final \d+\.\ds after the words\)", result.Stdout);
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{string.Join('\n', listen.Seen)}\n{listen.Stderr}");
+        Assert.Contains(listen.Seen, line => line.StartsWith('['));
+        var final = listen.Seen.Last(line => line.StartsWith('['));
+        Assert.Matches(@"\] .*\(final \d+\.\ds after the words\)", final);
 
-        // Paced at the audio's own rate: the command cannot end before the audio has played.
-        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(0.8), started.Elapsed.ToString());
+        // The audio stopped at Ctrl+C: the last final ends well before the recording would have.
+        var end = TimeSpan.ParseExact(final[9..16], @"mm\:ss\.f", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(end < whole - TimeSpan.FromSeconds(1), $"{final} (the recording lasts {whole})");
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
