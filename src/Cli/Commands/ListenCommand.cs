@@ -28,6 +28,9 @@ internal static class ListenCommand
         command.SetAction((result, token) => runner.RunAsync(result, context => VoiceErrors.RunAsync(context, async () =>
         {
             var path = result.GetValue(wav);
+
+            // A missing microphone is found before any call, so the command fails at once and says why.
+            var recorder = path is null ? Microphone.Find() : null;
             using var connection = context.Connect();
             var transcription = new LiveTranscription(context, connection);
             if (path is not null)
@@ -41,13 +44,13 @@ internal static class ListenCommand
                 return ExitCodes.Success;
             }
 
-            var recorder = Microphone.Find();
-            using var recording = Microphone.Start(recorder);
+            using var recording = Microphone.Start(recorder!);
             try
             {
                 var pacer = new RealTimePacer(Microphone.BytesPerSecond);
                 var printer = TranscriptPrinter.OnStandardOutput(context, pacer.Since);
                 await context.Error.WriteLineAsync("Listening; Ctrl+C ends.").ConfigureAwait(false);
+                // The recorder is running: its first byte is "now", the point latencies count from.
                 _ = pacer.Wait(0);
                 var audio = AudioSources.Recorder(recording.StandardOutput.BaseStream, Microphone.ChunkBytes, context.CancellationToken);
                 var format = new AudioFormat { Encoding = AudioEncoding.Linear16, SampleRateHertz = Microphone.SampleRate, Channels = 1 };

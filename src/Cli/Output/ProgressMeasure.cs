@@ -19,7 +19,7 @@ internal sealed record ProgressMeasure(Func<long, string> Amount, Func<double, s
 
     /// <summary>Gets the measure of audio processed, in milliseconds of it: the rate is how many times faster than real time.</summary>
     public static ProgressMeasure AudioMilliseconds { get; } = new(
-        milliseconds => Voice.SegmentText.Offset(TimeSpan.FromMilliseconds(milliseconds), tenths: false),
+        milliseconds => Display.Clock(TimeSpan.FromMilliseconds(milliseconds), tenths: false),
         perSecond => string.Create(CultureInfo.InvariantCulture, $"{perSecond / 1000:0.0}x real time"),
         "--x real time");
 }

@@ -15,20 +15,10 @@ internal static class SegmentText
         _ => i.ToString().ToLowerInvariant(),
     });
 
-    /// <summary>Gets an offset in the audio as <c>mm:ss.s</c> (minutes past 59 keep counting: <c>75:00.0</c>).</summary>
+    /// <summary>Gets an offset in the audio as <c>mm:ss.s</c> (see <see cref="Display.Clock"/>).</summary>
     /// <param name="offset">The offset.</param>
-    /// <param name="tenths">Whether tenths of a second show; a progress bar counts whole seconds.</param>
     /// <returns>The text.</returns>
-    public static string Offset(TimeSpan offset, bool tenths = true)
-    {
-        // Truncated, never rounded: 59.96 s is still in the 59th second, and never reads as "00:60.0".
-        var total = (long)Math.Max(0, offset.TotalMilliseconds) / 100;
-        var minutes = total / 600;
-        var seconds = total % 600 / 10;
-        return tenths
-            ? string.Create(CultureInfo.InvariantCulture, $"{minutes:00}:{seconds:00}.{total % 10}")
-            : string.Create(CultureInfo.InvariantCulture, $"{minutes:00}:{seconds:00}");
-    }
+    public static string Offset(TimeSpan offset) => Display.Clock(offset, tenths: true);
 
     /// <summary>Gets the line of a final segment: its span in the audio, then its text.</summary>
     /// <param name="segment">The segment.</param>
