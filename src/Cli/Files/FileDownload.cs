@@ -64,36 +64,8 @@ internal sealed class FileDownload(CliContext context, CallInvoker invoker)
     /// <returns>A task that completes once the file is in place.</returns>
     /// <exception cref="UsageException">Something is there already, and <paramref name="force"/> is not set.</exception>
     /// <exception cref="RpcException">The download failed, or its bytes do not match the file's checksum (DATA_LOSS).</exception>
-    public async Task SaveAsync(StoredFile file, string destination, bool force)
-    {
-        if (!force && Path.Exists(destination))
-        {
-            throw new UsageException($"{destination} exists: pass --force to overwrite it.");
-        }
-
-        var temporary = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Environment.ProcessId}.{Guid.NewGuid():N}.part");
-        try
-        {
-            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true))
-            {
-                await CopyAsync(file, output).ConfigureAwait(false);
-                output.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temporary, destination, overwrite: force);
-            }
-            catch (IOException) when (!force && Path.Exists(destination))
-            {
-                throw new UsageException($"{destination} appeared while the file was downloading: pass --force to overwrite it.");
-            }
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    public Task SaveAsync(StoredFile file, string destination, bool force) =>
+        NewFile.WriteAsync(destination, force, output => CopyAsync(file, output), "the file was downloading");
 
     /// <summary>Writes a file's bytes to a stream, then checks them.</summary>
     /// <param name="file">The file.</param>

@@ -50,6 +50,21 @@ internal static class Display
         };
     }
 
+    /// <summary>Gets a point in audio or video as <c>mm:ss</c> or <c>mm:ss.s</c>; minutes past 59 keep counting (<c>75:00</c>).</summary>
+    /// <param name="offset">The point.</param>
+    /// <param name="tenths">Whether tenths of a second show.</param>
+    /// <returns>The text.</returns>
+    public static string Clock(TimeSpan offset, bool tenths)
+    {
+        // Truncated, never rounded: 59.96 s is still in the 59th second, and never reads as "00:60.0".
+        var total = (long)Math.Max(0, offset.TotalMilliseconds) / 100;
+        var minutes = total / 600;
+        var seconds = total % 600 / 10;
+        return tenths
+            ? string.Create(CultureInfo.InvariantCulture, $"{minutes:00}:{seconds:00}.{total % 10}")
+            : string.Create(CultureInfo.InvariantCulture, $"{minutes:00}:{seconds:00}");
+    }
+
     /// <summary>Gets a text, or "-" when it is empty.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The text or "-".</returns>

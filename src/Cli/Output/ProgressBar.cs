@@ -23,6 +23,7 @@ internal sealed class ProgressBar : IDisposable
     private readonly long _total;
     private readonly TimeProvider _time;
     private readonly Func<int> _width;
+    private readonly ProgressMeasure _measure;
     private DateTimeOffset _start;
     private long _startDone;
     private DateTimeOffset _shownAt;
@@ -37,8 +38,10 @@ internal sealed class ProgressBar : IDisposable
     /// <param name="done">The bytes already done before this run (a resumed upload); the rate counts only those done after.</param>
     /// <param name="time">The clock; the system's by default.</param>
     /// <param name="width">The terminal's width in columns; <see cref="Terminal.Width"/> by default.</param>
-    public ProgressBar(TextWriter writer, bool terminal, string label, long total, long done = 0, TimeProvider? time = null, Func<int>? width = null)
+    /// <param name="measure">What is counted; <see cref="ProgressMeasure.Bytes"/> by default.</param>
+    public ProgressBar(TextWriter writer, bool terminal, string label, long total, long done = 0, TimeProvider? time = null, Func<int>? width = null, ProgressMeasure? measure = null)
     {
+        _measure = measure ?? ProgressMeasure.Bytes;
         _writer = writer;
         _terminal = terminal;
         _label = label;
@@ -55,8 +58,9 @@ internal sealed class ProgressBar : IDisposable
     /// <param name="total">The bytes in all.</param>
     /// <param name="done">The bytes already done before this run.</param>
     /// <returns>The bar, to dispose when the transfer ends.</returns>
-    public static ProgressBar OnStandardError(CliContext context, string label, long total, long done = 0) =>
-        new(context.Error, terminal: !Console.IsErrorRedirected, label, total, done);
+    /// <param name="measure">What is counted; bytes by default.</param>
+    public static ProgressBar OnStandardError(CliContext context, string label, long total, long done = 0, ProgressMeasure? measure = null) =>
+        new(context.Error, terminal: !Console.IsErrorRedirected, label, total, done, measure: measure);
 
     /// <summary>Records how many bytes are done, and shows it if it is time to.</summary>
     /// <param name="done">The bytes done so far, of the total (it may go back, when a retry sends bytes again).</param>
@@ -114,7 +118,13 @@ internal sealed class ProgressBar : IDisposable
     }
 
     /// <summary>Erases the bar from the terminal; what follows is printed where it was.</summary>
-    public void Dispose()
+    public void Dispose() => Hide();
+
+    /// <summary>
+    /// Erases the bar for now, so a line printed on standard output (a transcript's segment) does not land in the
+    /// middle of it on a shared terminal; the next <see cref="Report"/> draws it again below.
+    /// </summary>
+    public void Hide()
     {
         if (_drawn)
         {
@@ -131,10 +141,10 @@ internal sealed class ProgressBar : IDisposable
     internal string TerminalLine(DateTimeOffset now, int width)
     {
         var perSecond = BytesPerSecond(now);
-        var rate = perSecond is { } r ? Rate(r) : "-- MB/s";
+        var rate = perSecond is { } r ? _measure.Rate(r) : _measure.NoRate;
         var left = _done == _total ? "0s" : perSecond is { } p ? Left(p) : "--";
         var stats = string.Create(CultureInfo.InvariantCulture,
-            $"{Percent(),3}%  {Display.Bytes(_done)}/{Display.Bytes(_total)}  {rate}  ETA {left}");
+            $"{Percent(),3}%  {_measure.Amount(_done)}/{_measure.Amount(_total)}  {rate}  ETA {left}");
 
         // The last column stays empty: writing there makes some terminals wrap at once.
         var room = Math.Max(1, width - 1);
@@ -160,8 +170,8 @@ internal sealed class ProgressBar : IDisposable
     /// <returns>The line.</returns>
     internal string Line(DateTimeOffset now)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"{_label}: {Display.Bytes(_done)} of {Display.Bytes(_total)} ({Percent()}%)");
-        return BytesPerSecond(now) is { } perSecond ? $"{line}, {Rate(perSecond)}, {Left(perSecond)} left" : line;
+        var line = string.Create(CultureInfo.InvariantCulture, $"{_label}: {_measure.Amount(_done)} of {_measure.Amount(_total)} ({Percent()}%)");
+        return BytesPerSecond(now) is { } perSecond ? $"{line}, {_measure.Rate(perSecond)}, {Left(perSecond)} left" : line;
     }
 
     private void Draw(DateTimeOffset now)
@@ -181,8 +191,6 @@ internal sealed class ProgressBar : IDisposable
         var bytes = _done - _startDone;
         return elapsed < RateWarmUp || bytes <= 0 ? null : bytes / elapsed.TotalSeconds;
     }
-
-    private static string Rate(double perSecond) => string.Create(CultureInfo.InvariantCulture, $"{perSecond / 1_000_000:0.0} MB/s");
 
     private string Left(double perSecond) => Display.Duration(TimeSpan.FromSeconds((_total - _done) / perSecond));
 

@@ -1,3 +1,5 @@
+using Atom.Cli.Tests.TestObjects;
+
 namespace Atom.Cli.Tests.Output;
 
 public sealed class ProgressBarTests
@@ -109,14 +111,17 @@ public sealed class ProgressBarTests
         Assert.Contains("(90%), 0.2 MB/s, 5s left", _error.ToString());
     }
 
-    private ProgressBar Bar(bool terminal, long total) => new(_error, terminal, "report.pdf", total, time: _clock, width: () => 80);
-
-    private sealed class ManualClock : TimeProvider
+    [Fact]
+    public void Audio_progress_reads_as_minutes_and_seconds_at_a_speed_relative_to_real_time()
     {
-        private DateTimeOffset _now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        using var bar = new ProgressBar(_error, terminal: false, "talk.mp3", 120_000, time: _clock, measure: ProgressMeasure.AudioMilliseconds);
+        _clock.Advance(TimeSpan.FromSeconds(6));
 
-        public override DateTimeOffset GetUtcNow() => _now;
+        bar.Report(30_000);
 
-        public void Advance(TimeSpan by) => _now += by;
+        // 30 s of audio in 6 s is 5 times real time; the 90 s left take 18 s at that speed.
+        Assert.Contains("talk.mp3: 00:30 of 02:00 (25%), 5.0x real time, 18s left", _error.ToString());
     }
+
+    private ProgressBar Bar(bool terminal, long total) => new(_error, terminal, "report.pdf", total, time: _clock, width: () => 80);
 }
