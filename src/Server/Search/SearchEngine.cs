@@ -191,6 +191,7 @@ public sealed partial class SearchEngine(
             .Select(f => new SearchHit(f.Best, Score(f), f is { KeywordRank: > 0, SemanticRank: > 0 } ? HitMatch.Both : f.KeywordRank > 0 ? HitMatch.Keyword : HitMatch.Semantic, f.Snippets))
             .OrderByDescending(h => h.Score)
             .ThenByDescending(h => h.Chunk.CreatedAt)
+            .ThenBy(h => h.Chunk.SourceId, StringComparer.Ordinal)
             .Take(limit)];
     }
 

@@ -15,7 +15,7 @@ public sealed class VoiceFigures(ITestOutputHelper output)
     [Fact]
     public async Task Synthesis_real_time_factor_and_time_to_first_chunk()
     {
-        using var espeak = new EspeakSpeechSynthesizer(new SpeechSynthesisOptions(), "ffmpeg");
+        var espeak = new EspeakSpeechSynthesizer(new SpeechSynthesisOptions(), "ffmpeg");
         const string Text = "Atom is a self-hosted platform for team conversations with an assistant. It speaks with espeak by default. "
             + "This paragraph is long enough to measure how fast the engine produces audio compared with real time.";
         await Measure(espeak, new SynthesisRequest { Text = "Warm up.", Format = SynthesisFormat.Pcm });

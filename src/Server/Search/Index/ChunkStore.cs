@@ -189,7 +189,8 @@ public sealed class ChunkStore(AtomDatabase database)
         }
 
         Where(connection, sql, args, filter);
-        sql.Append(" ORDER BY Score DESC, c.created_at DESC LIMIT @limit");
+        // A total order: pages of a search are cut from longer and longer prefixes of it, which must agree.
+        sql.Append(" ORDER BY Score DESC, c.created_at DESC, c.id LIMIT @limit");
         return (sql.ToString(), args);
     }
 

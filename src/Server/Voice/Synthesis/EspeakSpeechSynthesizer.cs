@@ -9,7 +9,7 @@ namespace Atom.Server.Voice.Synthesis;
 /// resampled or encoded to the request's format. <see cref="SynthesisRequest.Speed"/> 1.0 is 175 words per minute and
 /// <see cref="SynthesisRequest.Pitch"/> 1.0 espeak's pitch 50.
 /// </summary>
-public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
+public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer
 {
     /// <summary>The provider name in the component catalog.</summary>
     public const string Name = "espeak-ng";
@@ -29,7 +29,7 @@ public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
-        engine = new EspeakEngine(options.Espeak.DataPath, options.Timeout);
+        engine = EspeakEngine.Shared(options.Espeak.DataPath, options.Timeout);
         encoder = new SpeechEncoder(ffmpegPath, null, options.Timeout);
         voices = new Lazy<Task<VoiceIndex>>(async () =>
         {
@@ -64,9 +64,6 @@ public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<SynthesisVoice>> ListVoicesAsync(CancellationToken cancellationToken = default) =>
         (await voices.Value.WaitAsync(cancellationToken)).Voices;
-
-    /// <summary>Stops the worker and releases espeak-ng.</summary>
-    public void Dispose() => engine.Dispose();
 
     /// <summary>Which names espeak takes: a language (<c>en-us</c>), a voice name, a file identifier, each with an optional <c>+variant</c>.</summary>
     private sealed class VoiceIndex(IReadOnlyList<SynthesisVoice> voices, string? dataPath)

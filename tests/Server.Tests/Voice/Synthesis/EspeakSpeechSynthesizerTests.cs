@@ -5,13 +5,10 @@ using Atom.Server.Voice.Synthesis;
 namespace Atom.Server.Tests.Voice.Synthesis;
 
 /// <summary>One espeak-ng for the class: the library is process-global, as the server's single synthesizer is.</summary>
-public sealed class EspeakFixture : IDisposable
+public sealed class EspeakFixture
 {
     /// <summary>Gets the synthesizer.</summary>
     public EspeakSpeechSynthesizer Synthesizer { get; } = new(new SpeechSynthesisOptions { MaxTextLength = 200 }, "ffmpeg");
-
-    /// <inheritdoc/>
-    public void Dispose() => Synthesizer.Dispose();
 }
 
 [CollectionDefinition(Name)]

@@ -16,8 +16,14 @@ internal sealed class EspeakEngine : IDisposable
 {
     private const int BlockMilliseconds = 100;
 
+    private static readonly Lock SharedLock = new();
+
     // Set and read only on the worker thread: the callback runs inside espeak_Synth on that thread.
     private static Job? current;
+
+    // The library's state is the process's: a second engine (a second server in one process, as tests run them) would
+    // call it from a second thread at the same time, and its Terminate would end the first one's.
+    private static EspeakEngine? shared;
 
     private readonly BlockingCollection<Action> work = new();
     private readonly Thread worker;
@@ -26,12 +32,24 @@ internal sealed class EspeakEngine : IDisposable
     private int sampleRate;
     private string? failure;
 
-    public EspeakEngine(string? dataPath, TimeSpan timeout)
+    private EspeakEngine(string? dataPath, TimeSpan timeout)
     {
         this.dataPath = dataPath;
         this.timeout = timeout;
         worker = new Thread(Run) { IsBackground = true, Name = "espeak-ng" };
         worker.Start();
+    }
+
+    /// <summary>The process's one engine, created by the first caller with its settings.</summary>
+    /// <param name="dataPath">espeak-ng's data directory; null for the library's own.</param>
+    /// <param name="timeout">How long one synthesis may take.</param>
+    /// <returns>The engine.</returns>
+    public static EspeakEngine Shared(string? dataPath, TimeSpan timeout)
+    {
+        lock (SharedLock)
+        {
+            return shared ??= new EspeakEngine(dataPath, timeout);
+        }
     }
 
     /// <summary>Whether the library can be loaded at all; null when it can, else why not.</summary>
