@@ -56,6 +56,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<ISearchSources, ChatAndFileSearchSources>();
         services.AddSingleton<ISearchAccess, ChatSearchAccess>();
         services.AddAtomSearch(configuration);
+        services.AddSingleton<IVoiceFiles, StoredVoiceFiles>();
         services.AddAtomVoice(configuration, catalog);
 
         services.AddAtomService<ServerInfoService>();

@@ -15,13 +15,15 @@ namespace Atom.Server.Voice.Api;
 
 /// <summary>
 /// Implements atom.v1.VoiceService: live speech-to-text over a bidirectional stream, text-to-speech as a server stream,
-/// voices and each caller's voice profile. The browser path of live transcription (StartTranscription, AppendAudio,
-/// WatchTranscript) and TranscribeFile are not built yet and answer UNIMPLEMENTED.
+/// stored audio files to text, voices and each caller's voice profile. The browser path of live transcription
+/// (StartTranscription, AppendAudio, WatchTranscript) is not built yet and answers UNIMPLEMENTED.
 /// </summary>
 /// <param name="recognizer">Speech to text.</param>
 /// <param name="decoders">Turns what callers send into 16 kHz mono samples.</param>
 /// <param name="synthesizer">Text to speech.</param>
 /// <param name="profiles">Callers' voice profiles.</param>
+/// <param name="files">Stored audio files.</param>
+/// <param name="fileDecoder">Decodes whole audio files.</param>
 /// <param name="speech">The synthesizer's settings, for the default voice.</param>
 /// <param name="options">The voice API's settings.</param>
 internal sealed class VoiceApi(
@@ -29,6 +31,8 @@ internal sealed class VoiceApi(
     AudioDecoderFactory decoders,
     ISpeechSynthesizer synthesizer,
     VoiceProfileStore profiles,
+    IVoiceFiles files,
+    AudioFileDecoder fileDecoder,
     SpeechSynthesisOptions speech,
     IOptions<VoiceApiOptions> options) : VoiceServiceBase
 {
@@ -45,7 +49,7 @@ internal sealed class VoiceApi(
 
         var config = requests.Current.Config;
         var format = VoiceRules.SourceFormat("config.format", config.Format);
-        var recognition = VoiceRules.Recognition("config", config.Mode, config.Language, config.PhraseHints);
+        var recognition = VoiceRules.Recognition("config.", config.Mode, config.Language, config.PhraseHints);
         if (!decoders.CanDecode(format.Container))
         {
             throw VoiceErrors.Unavailable($"{format.Container} audio needs ffmpeg, which this server does not have; send LINEAR16 or WAV.");
@@ -95,6 +99,85 @@ internal sealed class VoiceApi(
         if (decoder.LimitReached)
         {
             throw VoiceErrors.TooLong(decoders.Options.MaxDuration);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task TranscribeFile(TranscribeFileRequest request, IAsyncStreamWriter<TranscribeFileResponse> responses, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var token = context.CancellationToken;
+        if (request.FileId.Length is 0 or > 64 || request.FileId.Any(char.IsControl))
+        {
+            throw AtomErrors.InvalidField("file_id", "must be a file id of 1 to 64 printable characters.");
+        }
+
+        var recognition = VoiceRules.Recognition(string.Empty, request.Mode, request.Language, []);
+        var directory = Directory.CreateTempSubdirectory("atom-transcribe-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "audio");
+            _ = await files.CopyAsync(caller, request.FileId, path, token) ?? throw RpcErrors.NotFound("file", request.FileId);
+            DecodedAudio audio;
+            try
+            {
+                audio = await fileDecoder.DecodeAsync(path, token);
+            }
+            catch (AudioFormatException e)
+            {
+                throw VoiceErrors.Audio(e);
+            }
+            catch (AudioDecoderUnavailableException e)
+            {
+                throw VoiceErrors.Unavailable(e.Message);
+            }
+
+            // A second of audio at a time, so segments and progress arrive while the rest is decoded.
+            await using var session = await VoiceErrors.MapAsync(() => recognizer.StartAsync(recognition, token).AsTask());
+            var duration = Duration.FromTimeSpan(audio.Duration);
+            var transcript = new List<string>();
+            var index = 0;
+            async Task SendAsync(IReadOnlyList<Recognition.TranscriptSegment> segments, TimeSpan done)
+            {
+                foreach (var segment in segments.Where(s => s.IsFinal && s.Text.Length > 0))
+                {
+                    transcript.Add(segment.Text);
+                    await responses.WriteAsync(new TranscribeFileResponse
+                    {
+                        Segment = new Atom.V1.TranscriptSegment
+                        {
+                            Index = index++, Text = segment.Text, Final = true, StartOffset = Duration.FromTimeSpan(segment.Start),
+                            EndOffset = Duration.FromTimeSpan(segment.End), Confidence = segment.Confidence ?? 0,
+                        },
+                        Progress = Duration.FromTimeSpan(done),
+                        Duration = duration,
+                    }, token);
+                }
+            }
+
+            var second = AudioSourceFormat.TargetSampleRate;
+            for (var offset = 0; offset < audio.Samples.Length; offset += second)
+            {
+                var length = Math.Min(second, audio.Samples.Length - offset);
+                var segments = session.Accept(audio.Samples.AsSpan(offset, length));
+                var done = TimeSpan.FromSeconds((double)(offset + length) / second);
+                await SendAsync(segments, done);
+                if (segments.Count == 0 && (offset / second) % 10 == 9)
+                {
+                    await responses.WriteAsync(new TranscribeFileResponse { Progress = Duration.FromTimeSpan(done), Duration = duration }, token);
+                }
+            }
+
+            await SendAsync(await session.CompleteAsync(token), audio.Duration);
+            await responses.WriteAsync(new TranscribeFileResponse { Progress = duration, Duration = duration, Transcript = string.Join(' ', transcript) }, token);
+            if (audio.Truncated)
+            {
+                throw VoiceErrors.TooLong(decoders.Options.MaxDuration);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
         }
     }
 

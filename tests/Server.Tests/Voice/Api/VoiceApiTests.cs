@@ -3,6 +3,7 @@ using Atom.Sdk;
 using Atom.Server.Tests.Chat.Api;
 using Atom.Server.Tests.Identity.Api;
 using Atom.Server.Tests.Voice.Recognition;
+using Files = Atom.Server.Tests.Files;
 using Atom.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -17,14 +18,17 @@ public sealed class VoiceServer : IAsyncLifetime
     public IdentityApiServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await IdentityApiServer.StartAsync("sqlite",
-        "--Atom:Voice:Recognition:MaxStreams=2", "--Atom:Voice:IdleTimeout=00:00:01.500");
+        "--Atom:Voice:Recognition:MaxStreams=2", "--Atom:Voice:IdleTimeout=00:00:01.500",
+        $"--Atom:Scanner:Address={Infrastructure.ClamdServer.UnixAddress}", "--Atom:Jobs:PollInterval=00:00:00.200");
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    public async Task<VoiceServiceClient> ClientAsync()
+    public async Task<VoiceServiceClient> ClientAsync() => (await TeamAsync()).Voice;
+
+    public async Task<(VoiceServiceClient Voice, FileServiceClient Files, VoiceServiceClient Other)> TeamAsync()
     {
-        var team = await Team.CreateAsync(Server, $"voice{Interlocked.Increment(ref _teams)}", "ann");
-        return new VoiceServiceClient(Server.Channel(team["ann"].Token));
+        var team = await Team.CreateAsync(Server, $"voice{Interlocked.Increment(ref _teams)}", "ann", "bob");
+        return (new VoiceServiceClient(Server.Channel(team["ann"].Token)), new FileServiceClient(Server.Channel(team["ann"].Token)), new VoiceServiceClient(Server.Channel(team["bob"].Token)));
     }
 }
 
@@ -61,6 +65,32 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
         Assert.True(finals.Zip(finals.Skip(1)).All(p => p.First.EndOffset.ToTimeSpan() <= p.Second.StartOffset.ToTimeSpan() + TimeSpan.FromMilliseconds(10)));
         var heard = string.Join(' ', finals.Select(f => f.Text));
         Assert.InRange(TestAudio.WordErrorRate(reference, heard), 0, 0.6);
+    }
+
+    [Fact]
+    public async Task A_stored_audio_file_is_transcribed_with_progress_and_the_whole_transcript_last()
+    {
+        var (voice, files, other) = await fixture.TeamAsync();
+        var wav = Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(1), TestAudio.Speak("open the budget room")));
+        var audio = (await Files.Api.FileCalls.UploadStreamAsync(files, "memo.wav", "audio/wav", wav, 65536)).File;
+        Assert.Equal(FileState.Ready, (await Files.Api.FileCalls.WaitAsync(files, audio.Id)).State);
+
+        var responses = await ReadAllAsync(voice.TranscribeFile(new TranscribeFileRequest { FileId = audio.Id }, Minute).ResponseStream);
+        var finals = responses.Where(r => r.Segment is not null).Select(r => r.Segment).ToList();
+        Assert.NotEmpty(finals);
+        Assert.All(finals, f => Assert.True(f.Final));
+        Assert.Equal(Enumerable.Range(0, finals.Count), finals.Select(f => f.Index));
+        Assert.Equal(responses[^1].Duration, responses[^1].Progress);
+        Assert.Equal(string.Join(' ', finals.Select(f => f.Text)), responses[^1].Transcript);
+        Assert.Contains(TestAudio.Words(responses[^1].Transcript), w => w is "search" or "sales" or "numbers" or "budget" or "room");
+
+        // Another user cannot read it, and a file that is not audio is refused by its content.
+        var hidden = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(other.TranscribeFile(new TranscribeFileRequest { FileId = audio.Id }, Minute).ResponseStream));
+        Assert.Equal(StatusCode.NotFound, hidden.StatusCode);
+        var text = (await Files.Api.FileCalls.UploadStreamAsync(files, "notes.txt", "text/plain", "just words"u8.ToArray(), 4096)).File;
+        await Files.Api.FileCalls.WaitAsync(files, text.Id);
+        var notAudio = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(voice.TranscribeFile(new TranscribeFileRequest { FileId = text.Id }, Minute).ResponseStream));
+        Assert.Equal("file_id", Assert.Single(notAudio.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
 
     [Fact]

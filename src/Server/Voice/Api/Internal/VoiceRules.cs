@@ -57,23 +57,23 @@ internal static class VoiceRules
         {
             Atom.V1.RecognitionMode.Unspecified or Atom.V1.RecognitionMode.Dictation => Server.Voice.Recognition.RecognitionMode.Dictation,
             Atom.V1.RecognitionMode.Commands => Server.Voice.Recognition.RecognitionMode.Commands,
-            _ => throw AtomErrors.InvalidField(field + ".mode", $"{(int)mode} is not a recognition mode."),
+            _ => throw AtomErrors.InvalidField(field + "mode", $"{(int)mode} is not a recognition mode."),
         };
         if (language.Length > 0 && !language.StartsWith("en", StringComparison.OrdinalIgnoreCase))
         {
-            throw AtomErrors.InvalidField(field + ".language", $"'{language}' is not a language this server recognises; it knows en-US.");
+            throw AtomErrors.InvalidField(field + "language", $"'{language}' is not a language this server recognises; it knows en-US.");
         }
 
         if (hints.Count > MaxHints)
         {
-            throw AtomErrors.InvalidField(field + ".phrase_hints", $"has {hints.Count}; at most {MaxHints}.");
+            throw AtomErrors.InvalidField(field + "phrase_hints", $"has {hints.Count}; at most {MaxHints}.");
         }
 
         for (var i = 0; i < hints.Count; i++)
         {
             if (hints[i].Trim().Length is 0 or > MaxHintLength || hints[i].Any(char.IsControl))
             {
-                throw AtomErrors.InvalidField($"{field}.phrase_hints[{i}]", $"must be 1 to {MaxHintLength} printable characters.");
+                throw AtomErrors.InvalidField($"{field}phrase_hints[{i}]", $"must be 1 to {MaxHintLength} printable characters.");
             }
         }
 

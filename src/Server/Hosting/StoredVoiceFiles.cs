@@ -1,0 +1,47 @@
+using Atom.Sdk;
+using Atom.Server.Files;
+using Atom.Server.Files.Blobs;
+using Atom.Server.Files.Stores;
+using Atom.Server.Identity.Authorization;
+using Atom.Server.Voice;
+using Atom.V1;
+
+namespace Atom.Server.Hosting;
+
+/// <summary>
+/// Voice's view of stored files: a file is read by its owner, the readers of the room it is shared in and the tenant's
+/// admins, as FileService decides; only audio that was scanned clean is read.
+/// </summary>
+/// <param name="files">The files.</param>
+/// <param name="blobs">Their bytes.</param>
+/// <param name="rooms">Room access.</param>
+internal sealed class StoredVoiceFiles(FileStore files, IBlobStore blobs, IRoomAccess rooms) : IVoiceFiles
+{
+    /// <inheritdoc />
+    public async Task<string?> CopyAsync(Caller caller, string fileId, string destination, CancellationToken cancellationToken)
+    {
+        var file = await files.GetAsync(caller.TenantId, fileId, cancellationToken: cancellationToken);
+        var admin = caller.Roles.Contains(Role.Admin) || caller.Roles.Contains(Role.Owner);
+        if (file is null || !(file.OwnerId == caller.PrincipalId || admin
+            || (file.RoomId.Length > 0 && await rooms.FindAsync(caller.TenantId, file.RoomId, caller.PrincipalId, cancellationToken) is not null)))
+        {
+            return null;
+        }
+
+        if (!file.IsServable)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition, $"File {file.Id} cannot be read: it has not been scanned clean.",
+                AtomErrors.Info(ErrorReason.FileNotServable));
+        }
+
+        if (!string.Equals(file.Category, "audio", StringComparison.OrdinalIgnoreCase))
+        {
+            throw AtomErrors.InvalidField("file_id", $"file {file.Id} is {file.MediaType}, not audio.");
+        }
+
+        await using var content = await blobs.OpenReadAsync(file.Sha256, 0, null, cancellationToken);
+        await using var target = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        await content.CopyToAsync(target, cancellationToken);
+        return file.Name;
+    }
+}
