@@ -36,6 +36,7 @@ public static class FilesServiceCollectionExtensions
         services.AddSingleton<ArchiveInspector>();
         services.AddSingleton<ContentExtractor>();
         services.AddSingleton<FileStore>();
+        services.AddSingleton<FileReaders>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<BlobReferences>();
         services.AddSingleton(sp => new UploadStaging(sp.GetRequiredService<IOptions<FilesOptions>>().Value.StagingDirectory ?? Path.Combine(dataDir, "uploads")));

@@ -1,7 +1,6 @@
 using Atom.Sdk;
 using Atom.Server.Files;
 using Atom.Server.Files.Blobs;
-using Atom.Server.Files.Stores;
 using Atom.Server.Identity.Authorization;
 using Atom.Server.Voice;
 using Atom.V1;
@@ -12,18 +11,15 @@ namespace Atom.Server.Hosting;
 /// Voice's view of stored files: a file is read by its owner, the readers of the room it is shared in and the tenant's
 /// admins, as FileService decides; only audio that was scanned clean is read.
 /// </summary>
-/// <param name="files">The files.</param>
-/// <param name="blobs">Their bytes.</param>
-/// <param name="rooms">Room access.</param>
-internal sealed class StoredVoiceFiles(FileStore files, IBlobStore blobs, IRoomAccess rooms) : IVoiceFiles
+/// <param name="readers">Who may read a file.</param>
+/// <param name="blobs">Files' bytes.</param>
+internal sealed class StoredVoiceFiles(FileReaders readers, IBlobStore blobs) : IVoiceFiles
 {
     /// <inheritdoc />
     public async Task<string?> CopyAsync(Caller caller, string fileId, string destination, CancellationToken cancellationToken)
     {
-        var file = await files.GetAsync(caller.TenantId, fileId, cancellationToken: cancellationToken);
-        var admin = caller.Roles.Contains(Role.Admin) || caller.Roles.Contains(Role.Owner);
-        if (file is null || !(file.OwnerId == caller.PrincipalId || admin
-            || (file.RoomId.Length > 0 && await rooms.FindAsync(caller.TenantId, file.RoomId, caller.PrincipalId, cancellationToken) is not null)))
+        var file = await readers.FindAsync(caller, fileId, withText: false, cancellationToken);
+        if (file is null)
         {
             return null;
         }

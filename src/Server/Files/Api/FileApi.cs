@@ -26,6 +26,7 @@ namespace Atom.Server.Files.Api;
 /// <param name="references">Which blobs are still in use.</param>
 /// <param name="jobs">Processing jobs, shown with each file.</param>
 /// <param name="rooms">Room roles, from the rooms.</param>
+/// <param name="readers">Who may read a file.</param>
 /// <param name="changes">Processing progress, for WatchFile.</param>
 /// <param name="audit">The audit log.</param>
 internal sealed class FileApi(
@@ -35,6 +36,7 @@ internal sealed class FileApi(
     BlobReferences references,
     JobQueue jobs,
     IRoomAccess rooms,
+    FileReaders readers,
     FileChanges changes,
     AuditLog audit) : FileServiceBase
 {
@@ -322,7 +324,7 @@ internal sealed class FileApi(
         _ => "processing failed",
     };
 
-    private static bool IsTenantAdmin(Caller caller) => caller.Roles.Contains(Role.Admin) || caller.Roles.Contains(Role.Owner);
+    private static bool IsTenantAdmin(Caller caller) => FileReaders.IsTenantAdmin(caller);
 
     private async Task<UploadSession> BeginAsync(Caller caller, UploadMetadata metadata, string field, CancellationToken cancellationToken)
     {
@@ -357,17 +359,8 @@ internal sealed class FileApi(
             roomId, folder, UploadStatus.Open, [], null, default, default), cancellationToken);
     }
 
-    private async Task<FileRecord> VisibleAsync(Caller caller, string fileId, CancellationToken cancellationToken, bool withText = false)
-    {
-        var file = await files.GetAsync(caller.TenantId, fileId, withText, cancellationToken);
-        if (file is not null && (file.OwnerId == caller.PrincipalId || IsTenantAdmin(caller)
-            || (file.RoomId.Length > 0 && await rooms.FindAsync(caller.TenantId, file.RoomId, caller.PrincipalId, cancellationToken) is not null)))
-        {
-            return file;
-        }
-
-        throw RpcErrors.NotFound("file", fileId);
-    }
+    private async Task<FileRecord> VisibleAsync(Caller caller, string fileId, CancellationToken cancellationToken, bool withText = false) =>
+        await readers.FindAsync(caller, fileId, withText, cancellationToken) ?? throw RpcErrors.NotFound("file", fileId);
 
     private async Task<Atom.V1.StoredFile> WithJobsAsync(FileRecord file, CancellationToken cancellationToken) =>
         file.ToProto(await jobs.ListBySubjectAsync(file.TenantId, file.Id, cancellationToken));
