@@ -2,6 +2,7 @@ using Atom.Server.Files.Api;
 using Atom.Server.Files.Blobs;
 using Atom.Server.Files.Pipeline;
 using Atom.Server.Files.Processing;
+using Atom.Server.Files.Processing.Internal;
 using Atom.Server.Files.Scanning;
 using Atom.Server.Files.Scanning.Internal;
 using Atom.Server.Files.Stores;
@@ -11,6 +12,7 @@ using Atom.Server.Jobs;
 using Atom.Server.Rpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Atom.Server.Files;
@@ -35,6 +37,7 @@ public static class FilesServiceCollectionExtensions
         services.AddSingleton<ContentTypeDetector>();
         services.AddSingleton<ArchiveInspector>();
         services.AddSingleton<ContentExtractor>();
+        services.TryAddSingleton<IAudioTranscriber, NoAudioTranscriber>();
         services.AddSingleton<FileStore>();
         services.AddSingleton<FileReaders>();
         services.AddSingleton<UploadStore>();
@@ -43,6 +46,8 @@ public static class FilesServiceCollectionExtensions
         services.AddSingleton<UploadService>();
         services.AddSingleton<FileChanges>();
         services.AddJobHandler<FileProcessor>();
+        services.AddSingleton<IFileChangeObserver, TranscriptQueue>();
+        services.AddJobHandler<TranscriptProcessor>();
         services.AddHostedService<ExpiredUploadSweeper>();
         services.AddAtomService<FileApi>();
         return services;

@@ -2,6 +2,7 @@ using Atom.Sdk.Internal;
 using Atom.Server.Identity;
 using Atom.Server.Chat;
 using Atom.Server.Files;
+using Atom.Server.Files.Processing;
 using Atom.Server.Search;
 using Atom.Server.Jobs;
 using Atom.Server.Identity.Api;
@@ -57,6 +58,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddSingleton<ISearchAccess, ChatSearchAccess>();
         services.AddAtomSearch(configuration);
         services.AddSingleton<IVoiceFiles, StoredVoiceFiles>();
+        services.AddSingleton<IAudioTranscriber, SpeechAudioTranscriber>();
         services.AddAtomVoice(configuration, catalog);
 
         services.AddAtomService<ServerInfoService>();

@@ -2,6 +2,7 @@ using Atom.Sdk;
 using Atom.Server.Files.Api.Internal;
 using Atom.Server.Files.Blobs;
 using Atom.Server.Files.Pipeline;
+using Atom.Server.Files.Processing;
 using Atom.Server.Files.Stores;
 using Atom.Server.Files.Uploads;
 using Atom.Server.Identity;
@@ -297,11 +298,11 @@ internal sealed class FileApi(
         {
             if (shown != file.UpdatedAt)
             {
-                await responses.WriteAsync(new WatchFileResponse { File = await WithJobsAsync(file, token), Step = Step(file.State) }, token);
+                await responses.WriteAsync(new WatchFileResponse { File = await WithJobsAsync(file, token), Step = Step(file) }, token);
                 shown = file.UpdatedAt;
             }
 
-            if (file.State is not (FileStatus.Processing or FileStatus.PendingScan))
+            if (file.State is not (FileStatus.Processing or FileStatus.PendingScan) && !IsTranscribing(file))
             {
                 return;
             }
@@ -313,7 +314,10 @@ internal sealed class FileApi(
         }
     }
 
-    private static string Step(FileStatus state) => state switch
+    private static bool IsTranscribing(FileRecord file) =>
+        file.State == FileStatus.Ready && file.Metadata.TryGetValue(ContentMetadataKeys.Transcription, out var state) && state == TranscriptQueue.Pending;
+
+    private static string Step(FileRecord file) => IsTranscribing(file) ? "ready; transcribing its speech" : file.State switch
     {
         FileStatus.Processing => "processing: type check, virus scan, text extraction",
         FileStatus.PendingScan => "waiting for the virus scanner",

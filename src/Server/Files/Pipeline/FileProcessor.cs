@@ -14,6 +14,8 @@ namespace Atom.Server.Files.Pipeline;
 /// Processes a stored file, as a job: type, virus scan, archive limits, then text and metadata. Each step's
 /// outcome is recorded as it happens, so WatchFile can show it. The scan comes before anything opens the content,
 /// and a scanner that cannot be reached leaves the file waiting in "pending scan" (retried later, never served).
+/// A recording is ready before it is transcribed: its transcription is marked pending, and <see cref="TranscriptProcessor"/>
+/// follows.
 /// </summary>
 public sealed partial class FileProcessor(
     FileStore files,
@@ -22,6 +24,7 @@ public sealed partial class FileProcessor(
     IVirusScanner scanner,
     ArchiveInspector archives,
     ContentExtractor extractor,
+    IAudioTranscriber transcriber,
     FileChanges changes,
     AuditLog audit,
     IOptions<FilesOptions> options,
@@ -126,11 +129,17 @@ public sealed partial class FileProcessor(
             }
 
             var extracted = await extractor.ExtractAsync(content.Path, type, cancellationToken);
+            var metadata = extracted.Metadata;
+            if (type.Category == FileCategory.Audio && transcriber.IsAvailable)
+            {
+                metadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal) { [ContentMetadataKeys.Transcription] = TranscriptQueue.Pending };
+            }
+
             await RecordAsync(file, typed with
             {
                 State = FileStatus.Ready,
                 Scan = scan,
-                Metadata = extracted.Metadata,
+                Metadata = metadata,
                 Text = extracted.Text,
                 TextTruncated = extracted.Truncated,
             }, cancellationToken);

@@ -45,6 +45,12 @@ public static class ContentMetadataKeys
     /// <summary>The audio bit rate, in bits per second (MP3).</summary>
     public const string BitRate = "bitRate";
 
+    /// <summary>
+    /// Where a recording's text stands: <c>pending</c> (queued for speech recognition), <c>done</c>, <c>truncated</c> (only
+    /// the start, up to the length limit), <c>no-speech</c>, or why there is none (<c>failed</c>, <c>unavailable</c>).
+    /// </summary>
+    public const string Transcription = "transcription";
+
     /// <summary>The number of entries of an archive, nested archives' entries included.</summary>
     public const string Entries = "entries";
 

@@ -184,6 +184,44 @@ public sealed class FileStore(AtomDatabase database, TimeProvider time, IEnumera
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Records text found after processing finished (a recording's transcript): the text replaces the file's, the metadata
+    /// is merged into its own, and readers are told. The file keeps its state; one that is no longer ready (deleted,
+    /// reprocessed) is left as it is.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="fileId">The file.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="truncated">Whether the text was cut.</param>
+    /// <param name="metadata">Metadata to add or replace.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The file as it now is, or null when it is gone or not ready.</returns>
+    public Task<FileRecord?> RecordTextAsync(string tenantId, string fileId, string text, bool truncated, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(metadata);
+        return database.InTenantAsync(tenantId, async (c, t) =>
+        {
+            var file = await ReadAsync(c, t, tenantId, fileId, withText: false);
+            if (file is null || file.State != FileStatus.Ready)
+            {
+                return null;
+            }
+
+            var merged = new Dictionary<string, string>(file.Metadata, StringComparer.Ordinal);
+            foreach (var (key, value) in metadata)
+            {
+                merged[key] = value;
+            }
+
+            await c.ExecuteAsync(
+                "UPDATE files SET text = @text, text_truncated = @truncated, metadata = @metadata, updated_at = @now WHERE tenant_id = @tenantId AND id = @fileId",
+                new { tenantId, fileId, text, truncated, metadata = JsonSerializer.Serialize(merged), now = Ms(time.GetUtcNow()) }, t);
+            await NotifyAsync(c, t, tenantId, fileId);
+            return await ReadAsync(c, t, tenantId, fileId, withText: false);
+        }, cancellationToken);
+    }
+
     /// <summary>Sums the sizes of a user's files.</summary>
     internal static Task<long> UsedBytesAsync(DbConnection connection, DbTransaction transaction, string tenantId, string ownerId) =>
         connection.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(size), 0) FROM files WHERE tenant_id = @tenantId AND owner_id = @ownerId", new { tenantId, ownerId }, transaction);

@@ -77,6 +77,9 @@ internal static class TestAudio
         return ReadWav(path);
     }
 
+    /// <summary>A 16 kHz mono 16-bit WAV file of the samples.</summary>
+    public static byte[] Wav(short[] samples) => AudioFixtures.Wav([.. samples.Select(s => s / 32768f)], SampleRate, 1);
+
     public static short[] Silence(double seconds) => new short[(int)(seconds * SampleRate)];
 
     /// <summary>Loud white noise, a third of it clipped at full scale: a broken or overdriven microphone.</summary>
