@@ -123,6 +123,11 @@ internal sealed class EventText(PeopleDirectory people)
                     ? self ? Did("left") : Did($"removed {user}")
                     : self ? Did($"joined as {RoomRoleNames.Name(change.Role)}") : Did($"made {user} {RoomRoleNames.Name(change.Role)}");
 
+            case RoomEvent.KindOneofCase.TranscriptAttached:
+                var transcribed = roomEvent.TranscriptAttached;
+                return new EventLine(roomEvent.Sequence, time, await people.LabelAsync(transcribed.SenderId).ConfigureAwait(false),
+                    $"#{Number(transcribed.Sequence)} {Voice(transcribed.Voice)}", IsMessage: false);
+
             case RoomEvent.KindOneofCase.RoomUpdated:
                 var room = roomEvent.RoomUpdated;
                 var what = $"updated the room: {room.Name} '{room.DisplayName}'" + (room.Topic.Length > 0 ? $", topic '{room.Topic}'" : string.Empty)
@@ -142,6 +147,11 @@ internal sealed class EventText(PeopleDirectory people)
         }
 
         var text = message.Text;
+        if (message.Voice is { } voice)
+        {
+            text += (text.Length > 0 ? " " : string.Empty) + Voice(voice);
+        }
+
         if (message.Attachments.Count > 0)
         {
             text += (text.Length > 0 ? " " : string.Empty) + string.Join(' ', message.Attachments.Select(a => $"[file: {a.Name}]"));
@@ -153,6 +163,18 @@ internal sealed class EventText(PeopleDirectory people)
         }
 
         return message.EditTime is null ? text : text + " (edited)";
+    }
+
+    private static string Voice(VoiceClip voice)
+    {
+        var length = voice.Duration is null ? string.Empty : " " + Display.Clock(voice.Duration.ToTimeSpan(), tenths: false);
+        return voice.TranscriptState switch
+        {
+            TranscriptState.Ready when voice.Transcript.Length > 0 => $"[voice{length}: \"{voice.Transcript}\"]",
+            TranscriptState.Ready => $"[voice{length}: no speech heard]",
+            TranscriptState.Pending => $"[voice{length}: transcribing…]",
+            _ => $"[voice{length}]",
+        };
     }
 
     private static DateTimeOffset Time(Timestamp? time) => time?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;

@@ -122,7 +122,8 @@ internal static class UploadCommand
         long.TryParse(error.InfoValue(key), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
 
     /// <summary>Checks the paths: each must be a readable file. Each is kept once, with the absolute path the journal keys on.</summary>
-    private static List<(string Given, string Path)> LocalFiles(string[] paths)
+    /// <summary>The files named, each checked to exist and be readable, before any call.</summary>
+    internal static List<(string Given, string Path)> LocalFiles(string[] paths)
     {
         var files = new List<(string Given, string Path)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

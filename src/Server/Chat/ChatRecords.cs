@@ -88,6 +88,26 @@ public sealed record Invitation(string Id, string RoomId, string RoomDisplayName
 /// <param name="Name">The file name shown.</param>
 public sealed record Attachment(string FileId, string Name);
 
+/// <summary>A voice message's recording and what was said in it.</summary>
+/// <param name="FileId">The recording: an audio file shared in the message's room.</param>
+/// <param name="Duration">How long it is, once known.</param>
+/// <param name="State">Where the transcript stands.</param>
+/// <param name="Transcript">What was said; empty until <see cref="VoiceTranscriptState.Ready"/>.</param>
+public sealed record VoiceClip(string FileId, TimeSpan? Duration, VoiceTranscriptState State, string Transcript);
+
+/// <summary>Where a voice message's transcript stands.</summary>
+public enum VoiceTranscriptState
+{
+    /// <summary>The recording is being processed or transcribed.</summary>
+    Pending,
+
+    /// <summary>The transcript is attached (empty when no speech was heard).</summary>
+    Ready,
+
+    /// <summary>There is none and will be none.</summary>
+    Unavailable,
+}
+
 /// <summary>One emoji on a message and who reacted with it.</summary>
 /// <param name="Emoji">The emoji (or short code such as <c>:+1:</c>).</param>
 /// <param name="UserIds">Who, in the order they reacted.</param>
@@ -104,7 +124,11 @@ public sealed record Reaction(string Emoji, IReadOnlyList<string> UserIds)
 /// <param name="MentionIds">Users mentioned.</param>
 /// <param name="ReplyToId">The thread's top message, or null for a top-level message.</param>
 /// <param name="RequestId">The sender's idempotency key: a second post with the same one is stored once; empty for none.</param>
-public sealed record NewMessage(string SenderId, string Text, IReadOnlyList<Attachment> Attachments, IReadOnlyList<string> MentionIds, string? ReplyToId = null, string RequestId = "");
+public sealed record NewMessage(string SenderId, string Text, IReadOnlyList<Attachment> Attachments, IReadOnlyList<string> MentionIds, string? ReplyToId = null, string RequestId = "")
+{
+    /// <summary>Gets the recording of a voice message, or null.</summary>
+    public VoiceClip? Voice { get; init; }
+}
 
 /// <summary>A message of a room, with its reactions and reply count.</summary>
 /// <param name="Id">The id.</param>
@@ -144,6 +168,9 @@ public sealed record StoredMessage(
 
     /// <summary>Gets a value indicating whether the message is pinned.</summary>
     public bool IsPinned => PinnedAt is not null;
+
+    /// <summary>Gets the recording of a voice message, or null; none on a tombstone.</summary>
+    public VoiceClip? Voice { get; init; }
 }
 
 /// <summary>A page of a room's history, newest first.</summary>

@@ -3,6 +3,8 @@ using Atom.Server.Chat.Api.Internal;
 using Atom.Server.Chat.Backplane;
 using Atom.Server.Chat.Stores;
 using Atom.Server.Chat.Streaming;
+using Atom.Server.Chat.Transcripts;
+using Atom.Server.Jobs;
 using Atom.Server.Rpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +15,7 @@ namespace Atom.Server.Chat;
 /// <summary>Registers chat: its stores, live delivery and RPC services.</summary>
 public static class ChatServiceCollectionExtensions
 {
-    /// <summary>Adds chat. Needs storage and identity.</summary>
+    /// <summary>Adds chat. Needs storage, identity, jobs and an <see cref="IMessageAttachments"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration (<c>Atom:Chat</c>).</param>
     /// <returns>The services.</returns>
@@ -32,6 +34,9 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<RoomGate>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChatStreamOptions>>().Value);
         services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<VoiceTranscriptQueue>();
+        services.AddSingleton<IMessageChangeObserver>(sp => sp.GetRequiredService<VoiceTranscriptQueue>());
+        services.AddJobHandler<VoiceTranscriptAttacher>();
         services.AddAtomService<ChatApi>();
         services.AddAtomService<RoomApi>();
         services.AddAtomService<AnnotationApi>();

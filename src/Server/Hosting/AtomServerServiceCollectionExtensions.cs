@@ -51,6 +51,7 @@ public static class AtomServerServiceCollectionExtensions
         services.AddAtomJobs(configuration);
         services.AddSingleton<IRoomAccess, ChatRoomAccess>();
         services.AddSingleton<IMessageAttachments, RoomFileAttachments>();
+        services.AddSingleton<IFileChangeObserver, VoiceMessageRecordings>();
         services.AddAtomFiles(configuration, catalog, options.DataDir);
         services.AddAtomEmbeddings(configuration, catalog, options.DataDir);
         services.AddAtomVectors(configuration, catalog, options.DataDir);

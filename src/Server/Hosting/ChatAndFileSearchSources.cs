@@ -1,3 +1,4 @@
+using Atom.Server.Chat;
 using Atom.Server.Chat.Stores;
 using Atom.Server.Files.Stores;
 using Atom.Server.Search;
@@ -19,7 +20,16 @@ internal sealed class ChatAndFileSearchSources(MessageStore messages, RoomStore 
     public async Task<SearchSource?> GetMessageAsync(string tenantId, string roomId, string messageId, CancellationToken cancellationToken)
     {
         var message = await messages.GetAsync(tenantId, roomId, messageId, cancellationToken);
-        if (message is null || message.IsDeleted || string.IsNullOrWhiteSpace(message.Text))
+        if (message is null || message.IsDeleted)
+        {
+            return null;
+        }
+
+        // A voice message is found by what was said in it, as well as by its caption.
+        var text = message.Voice is { State: VoiceTranscriptState.Ready, Transcript.Length: > 0 } voice
+            ? (message.Text.Length > 0 ? message.Text + "\n\n" + voice.Transcript : voice.Transcript)
+            : message.Text;
+        if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
@@ -28,7 +38,7 @@ internal sealed class ChatAndFileSearchSources(MessageStore messages, RoomStore 
         // of #launch); results show the room's name as it is when they are shown.
         var room = await rooms.GetAsync(tenantId, roomId, cancellationToken: cancellationToken);
         return room is null ? null : new SearchSource(SourceKind.Message, message.Id, SearchSource.RoomScope(roomId), roomId, message.SenderId,
-            string.Empty, message.Text, string.Empty, string.Empty, string.Empty, message.Sequence, message.CreatedAt);
+            string.Empty, text, string.Empty, string.Empty, string.Empty, message.Sequence, message.CreatedAt);
     }
 
     /// <inheritdoc />

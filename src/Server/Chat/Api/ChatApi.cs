@@ -450,9 +450,9 @@ internal sealed class ChatApi(
             throw AtomErrors.InvalidField(prefix + "text", $"is {bytes} bytes; the limit is {options.Value.MaxMessageBytes}.");
         }
 
-        if (string.IsNullOrWhiteSpace(text) && request.Attachments.Count == 0)
+        if (string.IsNullOrWhiteSpace(text) && request.Attachments.Count == 0 && request.VoiceFileId.Length == 0)
         {
-            throw AtomErrors.InvalidField(prefix + "text", "is empty: send some text or an attachment.");
+            throw AtomErrors.InvalidField(prefix + "text", "is empty: send some text, an attachment or a voice file.");
         }
 
         if (request.Attachments.Count > MaxAttachments)
@@ -475,6 +475,7 @@ internal sealed class ChatApi(
         }
 
         var attached = await AttachmentsAsync(caller, room.Id, request.Attachments, prefix, cancellationToken);
+        var voice = request.VoiceFileId.Length == 0 ? null : await VoiceAsync(caller, room.Id, request.VoiceFileId, prefix + "voice_file_id", cancellationToken);
         var mentions = request.MentionIds.Distinct(StringComparer.Ordinal).ToList();
         if (mentions.Count > MaxMentions)
         {
@@ -503,7 +504,7 @@ internal sealed class ChatApi(
 
         limiter.Take(caller.TenantId, caller.PrincipalId);
         var change = await messages.PostAsync(caller.TenantId, room.Id,
-            new NewMessage(caller.PrincipalId, text, attached, mentions, replyTo, requestId),
+            new NewMessage(caller.PrincipalId, text, attached, mentions, replyTo, requestId) { Voice = voice },
             RoomEvents.MessagePosted, cancellationToken) ?? throw RpcErrors.NotFound("room", room.Id);
         fanout.PublishStored(caller.TenantId, change.Event);
         return change.Value.ToProto();
@@ -534,6 +535,28 @@ internal sealed class ChatApi(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A voice message's recording: an audio file shared in the room, like an attachment, so that everyone who reads the
+    /// message can play it. One still being processed is taken when it was declared as audio; its transcript follows.
+    /// </summary>
+    private async Task<VoiceClip> VoiceAsync(Caller caller, string roomId, string fileId, string field, CancellationToken cancellationToken)
+    {
+        if (fileId.Length > 64 || fileId.Any(char.IsControl))
+        {
+            throw AtomErrors.InvalidField(field, "must be a file id.");
+        }
+
+        var recording = await attachments.FindRecordingAsync(caller.TenantId, roomId, fileId, cancellationToken)
+            ?? throw AtomErrors.InvalidField(field, $"'{fileId}' is not a file shared in this room: upload it to the room first.");
+        return recording switch
+        {
+            { IsAudio: true } => new VoiceClip(fileId, recording.Duration, recording.State, recording.Transcript),
+            { MediaType.Length: 0 } => throw AtomErrors.InvalidField(field,
+                $"'{fileId}' is still being processed and was not declared as audio: declare its audio/* type when uploading it, or send it once it is processed."),
+            _ => throw AtomErrors.InvalidField(field, $"'{fileId}' is {recording.MediaType}, not audio."),
+        };
     }
 
     private async Task<Message> EditAsync(Caller caller, EditMessageRequest request, CancellationToken cancellationToken)

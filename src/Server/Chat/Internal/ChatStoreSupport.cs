@@ -56,6 +56,7 @@ internal static class ChatStoreSupport
         RoomEventKind.PinChanged => "pin_changed",
         RoomEventKind.MembershipChanged => "membership_changed",
         RoomEventKind.RoomUpdated => "room_updated",
+        RoomEventKind.TranscriptAttached => "transcript_attached",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A stored room event must have a kind."),
     };
 
@@ -68,6 +69,7 @@ internal static class ChatStoreSupport
         "pin_changed" => RoomEventKind.PinChanged,
         "membership_changed" => RoomEventKind.MembershipChanged,
         "room_updated" => RoomEventKind.RoomUpdated,
+        "transcript_attached" => RoomEventKind.TranscriptAttached,
         _ => RoomEventKind.None,
     };
 

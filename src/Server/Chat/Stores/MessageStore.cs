@@ -25,7 +25,8 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
     private const string Columns =
         "m.id AS Id, m.room_id AS RoomId, m.sequence AS Sequence, m.sender_id AS SenderId, m.text AS Text, m.attachments AS Attachments, " +
         "m.mention_ids AS MentionIds, m.reply_to_id AS ReplyToId, m.request_id AS RequestId, m.created_at AS CreatedAt, m.edited_at AS EditedAt, " +
-        "m.deleted_at AS DeletedAt, m.pinned_at AS PinnedAt, " +
+        "m.deleted_at AS DeletedAt, m.pinned_at AS PinnedAt, m.voice_file_id AS VoiceFileId, m.voice_duration_ms AS VoiceDurationMs, " +
+        "m.voice_state AS VoiceState, m.voice_transcript AS VoiceTranscript, " +
         "(SELECT count(*) FROM messages r WHERE r.tenant_id = m.tenant_id AND r.room_id = m.room_id AND r.reply_to_id = m.id AND r.deleted_at IS NULL) AS ReplyCount";
 
     /// <summary>
@@ -70,17 +71,21 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
                 return await RoomSequencer.AppendAsync(c, t, tenantId, roomId, RoomEventKind.MessagePosted, message.SenderId, now, async sequence =>
                 {
                     await c.ExecuteAsync(
-                        "INSERT INTO messages (tenant_id, id, room_id, sequence, sender_id, text, attachments, mention_ids, reply_to_id, request_id, created_at) " +
-                        "VALUES (@tenantId, @id, @roomId, @sequence, @SenderId, @Text, @attachments, @mentions, @replyToId, @RequestId, @now)",
+                        "INSERT INTO messages (tenant_id, id, room_id, sequence, sender_id, text, attachments, mention_ids, reply_to_id, request_id, created_at, " +
+                        "voice_file_id, voice_duration_ms, voice_state, voice_transcript) " +
+                        "VALUES (@tenantId, @id, @roomId, @sequence, @SenderId, @Text, @attachments, @mentions, @replyToId, @RequestId, @now, " +
+                        "@voiceFileId, @voiceDurationMs, @voiceState, @voiceTranscript)",
                         new
                         {
                             tenantId, id, roomId, sequence, message.SenderId, message.Text, attachments = ToJson(message.Attachments),
                             mentions = ToJson(message.MentionIds), replyToId, message.RequestId, now = Ms(now),
+                            voiceFileId = message.Voice?.FileId, voiceDurationMs = DurationMs(message.Voice?.Duration),
+                            voiceState = message.Voice is { } voice ? VoiceStateName(voice.State) : null, voiceTranscript = message.Voice?.Transcript ?? string.Empty,
                         }, t);
                     await NotifyAsync(c, t, tenantId, roomId, id);
                     var stored = new StoredMessage(
                         id, roomId, sequence, message.SenderId, message.Text, [.. message.Attachments], [.. message.MentionIds], replyToId, message.RequestId,
-                        now, null, null, null, 0, []);
+                        now, null, null, null, 0, []) { Voice = message.Voice };
                     return (stored, (string?)id);
                 }, payload);
             }, cancellationToken);
@@ -144,7 +149,8 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
             {
                 var key = new { tenantId, messageId, now };
                 await c.ExecuteAsync(
-                    "UPDATE messages SET text = '', attachments = '[]', mention_ids = '[]', deleted_at = @now, pinned_at = NULL, pinned_sequence = NULL " +
+                    "UPDATE messages SET text = '', attachments = '[]', mention_ids = '[]', deleted_at = @now, pinned_at = NULL, pinned_sequence = NULL, " +
+                    "voice_file_id = NULL, voice_duration_ms = NULL, voice_state = NULL, voice_transcript = '' " +
                     "WHERE tenant_id = @tenantId AND id = @messageId", key, t);
                 await c.ExecuteAsync("DELETE FROM message_edits WHERE tenant_id = @tenantId AND message_id = @messageId", key, t);
                 await c.ExecuteAsync("DELETE FROM message_reactions WHERE tenant_id = @tenantId AND message_id = @messageId", key, t);
@@ -328,6 +334,60 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
     }
 
     /// <summary>
+    /// Attaches a voice message's transcript (or says there will be none), with a <c>transcript_attached</c> event, also in
+    /// an archived room: the speech was posted before the room was archived. A message whose transcript is no longer
+    /// pending (attached already, deleted) changes nothing.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="roomId">The room.</param>
+    /// <param name="messageId">The message.</param>
+    /// <param name="clip">The recording as it now is: its state, transcript and duration (its file id is kept).</param>
+    /// <param name="payload">Builds the event from the message as it now is.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The message with the event, or null when the room has no such message.</returns>
+    public async Task<RoomChange<StoredMessage>?> AttachTranscriptAsync(string tenantId, string roomId, string messageId, VoiceClip clip, RoomEventPayload<StoredMessage> payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var current = await GetAsync(tenantId, roomId, messageId, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+
+        return await ChangeAsync(tenantId, roomId, messageId, current.SenderId, RoomEventKind.TranscriptAttached, payload, message => message.Voice is not { State: VoiceTranscriptState.Pending } || message.IsDeleted
+            ? null
+            : async (c, t, sequence, now) =>
+            {
+                await c.ExecuteAsync(
+                    "UPDATE messages SET voice_state = @state, voice_transcript = @transcript, voice_duration_ms = COALESCE(@duration, voice_duration_ms) " +
+                    "WHERE tenant_id = @tenantId AND id = @messageId",
+                    new { tenantId, messageId, state = VoiceStateName(clip.State), transcript = clip.Transcript, duration = DurationMs(clip.Duration) }, t);
+                await NotifyAsync(c, t, tenantId, roomId, messageId);
+            }, cancellationToken, evenIfArchived: true);
+    }
+
+    /// <summary>Lists the messages waiting for a recording's transcript.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="fileId">The recording.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Each message's room and id.</returns>
+    public Task<IReadOnlyList<(string RoomId, string MessageId)>> ListAwaitingTranscriptAsync(string tenantId, string fileId, CancellationToken cancellationToken = default) =>
+        database.InTenantAsync<IReadOnlyList<(string, string)>>(tenantId, async (c, t) =>
+            [.. await c.QueryAsync<(string, string)>(
+                "SELECT room_id, id FROM messages WHERE tenant_id = @tenantId AND voice_file_id = @fileId AND voice_state = 'pending'", new { tenantId, fileId }, t)],
+            cancellationToken);
+
+    /// <summary>The recording a message waits for the transcript of, inside a change's transaction; null when it waits for none.</summary>
+    internal static Task<string?> AwaitedRecordingAsync(DbConnection connection, DbTransaction transaction, string tenantId, string messageId) =>
+        connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT voice_file_id FROM messages WHERE tenant_id = @tenantId AND id = @messageId AND voice_state = 'pending'", new { tenantId, messageId }, transaction);
+
+    /// <summary>Whether any message waits for a recording's transcript, inside a change's transaction.</summary>
+    internal static async Task<bool> IsRecordingAwaitedAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId) =>
+        await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM messages WHERE tenant_id = @tenantId AND voice_file_id = @fileId AND voice_state = 'pending'", new { tenantId, fileId }, transaction) > 0;
+
+    /// <summary>
     /// The shape of every change of an existing message: lock the room, read the message, and when <paramref name="plan"/>
     /// finds something to change, apply it (given the event's sequence and the time in unix ms) and append the event.
     /// </summary>
@@ -339,7 +399,8 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
         RoomEventKind kind,
         RoomEventPayload<StoredMessage> payload,
         Func<StoredMessage, Func<DbConnection, DbTransaction, long, long, Task>?> plan,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool evenIfArchived = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(actorId);
         ArgumentNullException.ThrowIfNull(payload);
@@ -351,7 +412,7 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
                 return null;
             }
 
-            if (room.Archived)
+            if (room.Archived && !evenIfArchived)
             {
                 throw new RoomArchivedException(roomId);
             }
@@ -402,9 +463,29 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
         return rows.Select(r => new StoredMessage(
                 r.Id, r.RoomId, r.Sequence, r.SenderId, r.Text, AttachmentsFromJson(r.Attachments), IdsFromJson(r.MentionIds), r.ReplyToId, r.RequestId,
                 Time(r.CreatedAt), Time(r.EditedAt), Time(r.DeletedAt), Time(r.PinnedAt), (int)r.ReplyCount,
-                reactions[r.Id].GroupBy(x => x.Emoji, StringComparer.Ordinal).Select(g => new Reaction(g.Key, g.Select(x => x.UserId).ToList())).ToList()))
+                reactions[r.Id].GroupBy(x => x.Emoji, StringComparer.Ordinal).Select(g => new Reaction(g.Key, g.Select(x => x.UserId).ToList())).ToList())
+            {
+                Voice = r.VoiceFileId is null || r.VoiceState is null ? null
+                    : new VoiceClip(r.VoiceFileId, r.VoiceDurationMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ParseVoiceState(r.VoiceState), r.VoiceTranscript),
+            })
             .ToList();
     }
+
+    private static long? DurationMs(TimeSpan? duration) => duration is { } d ? (long)d.TotalMilliseconds : null;
+
+    private static string VoiceStateName(VoiceTranscriptState state) => state switch
+    {
+        VoiceTranscriptState.Ready => "ready",
+        VoiceTranscriptState.Unavailable => "unavailable",
+        _ => "pending",
+    };
+
+    private static VoiceTranscriptState ParseVoiceState(string name) => name switch
+    {
+        "ready" => VoiceTranscriptState.Ready,
+        "unavailable" => VoiceTranscriptState.Unavailable,
+        _ => VoiceTranscriptState.Pending,
+    };
 
     private static async Task<List<ReadReceipt>> ReadReceiptsAsync(DbConnection c, DbTransaction t, string tenantId, string roomId, string? userId) =>
         (await c.QueryAsync<(string UserId, long Sequence, long? ReadAt)>(
@@ -443,5 +524,13 @@ public sealed class MessageStore(AtomDatabase database, TimeProvider time, IEnum
         public long? PinnedAt { get; set; }
 
         public long ReplyCount { get; set; }
+
+        public string? VoiceFileId { get; set; }
+
+        public long? VoiceDurationMs { get; set; }
+
+        public string? VoiceState { get; set; }
+
+        public string VoiceTranscript { get; set; } = string.Empty;
     }
 }

@@ -62,6 +62,22 @@ internal static class ChatMapping
         proto.Attachments.AddRange(message.Attachments.Select(a => new V1.Attachment { FileId = a.FileId, Name = a.Name }));
         proto.MentionIds.AddRange(message.MentionIds);
         proto.Reactions.AddRange(message.Reactions.Select(r => new V1.Reaction { Emoji = r.Emoji, Count = r.Count, UserIds = { r.UserIds } }));
+        if (message.Voice is { } voice)
+        {
+            proto.Voice = new V1.VoiceClip
+            {
+                FileId = voice.FileId,
+                Duration = voice.Duration is { } duration ? Duration.FromTimeSpan(duration) : null,
+                Transcript = voice.Transcript,
+                TranscriptState = voice.State switch
+                {
+                    VoiceTranscriptState.Ready => V1.TranscriptState.Ready,
+                    VoiceTranscriptState.Unavailable => V1.TranscriptState.Unavailable,
+                    _ => V1.TranscriptState.Pending,
+                },
+            };
+        }
+
         return proto;
     }
 

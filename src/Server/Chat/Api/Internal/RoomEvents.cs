@@ -21,6 +21,8 @@ internal static class RoomEvents
 
     public static readonly RoomEventPayload<StoredMessage> PinChanged = (m, stamp) => Build(stamp, e => e.PinChanged = m.ToProto());
 
+    public static readonly RoomEventPayload<StoredMessage> TranscriptAttached = (m, stamp) => Build(stamp, e => e.TranscriptAttached = m.ToProto());
+
     public static readonly RoomEventPayload<RoomMember> MembershipChanged = (member, stamp) =>
         Build(stamp, e => e.MembershipChanged = new V1.MembershipChange { UserId = member.UserId, Role = member.Role });
 
