@@ -12,16 +12,43 @@ namespace Atom.Server.Hosting;
 /// </summary>
 /// <param name="decoder">Decodes whole recordings.</param>
 /// <param name="recognizer">Speech to text.</param>
-internal sealed class SpeechAudioTranscriber(AudioFileDecoder decoder, ISpeechRecognizer recognizer) : IAudioTranscriber
+internal sealed class SpeechAudioTranscriber(AudioFileDecoder decoder, ISpeechRecognizer recognizer) : IAudioTranscriber, IDisposable
 {
     // A live stream holds a decoder for as long as its speaker talks: a few seconds to a minute.
     private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromSeconds(15);
+
+    // Most recordings are voice messages of seconds: the next one's turn comes soon.
+    private static readonly TimeSpan TurnRetryDelay = TimeSpan.FromSeconds(3);
+
+    // One recording at a time on this node: a long one holds a decoder and a job worker for minutes, and the others must
+    // stay free for live speakers and for the rest of the job queue (processing, indexing).
+    private readonly SemaphoreSlim _turn = new(1, 1);
 
     /// <inheritdoc />
     public bool IsAvailable => recognizer.MaxStreams > 0;
 
     /// <inheritdoc />
     public async Task<AudioTranscript> TranscribeAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!_turn.Wait(0, CancellationToken.None))
+        {
+            throw new JobRetryLaterException(TurnRetryDelay, "another recording is being transcribed on this node");
+        }
+
+        try
+        {
+            return await TranscribeInTurnAsync(path, cancellationToken);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _turn.Dispose();
+
+    private async Task<AudioTranscript> TranscribeInTurnAsync(string path, CancellationToken cancellationToken)
     {
         DecodedAudio audio;
         try
