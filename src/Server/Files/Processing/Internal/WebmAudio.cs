@@ -21,6 +21,7 @@ internal static class WebmAudio
     private const uint TrackEntryId = 0xAE;
     private const uint TrackTypeId = 0x83;
     private const uint CodecIdId = 0x86;
+    private const uint CodecDelayId = 0x56AA;
     private const uint AudioId = 0xE1;
     private const uint SamplingFrequencyId = 0xB5;
     private const uint ChannelsId = 0x9F;
@@ -90,21 +91,23 @@ internal static class WebmAudio
             offset = dataStart + size;
         }
 
-        if (tracks is null || AudioTrack(tracks) is not var (codec, rate, channels))
+        if (tracks is null || AudioTrack(tracks) is not var (codec, rate, channels, delay))
         {
             return null;
         }
 
-        return new AudioInfo(codec, rate, channels, info is null ? null : Duration(info), null);
+        // Like Ogg's pre-skip, Opus' priming samples (CodecDelay, in ns) are counted in the timestamps but never heard.
+        var duration = info is null ? null : Duration(info) - (delay / 1e9);
+        return new AudioInfo(codec, rate, channels, duration is { } seconds ? Math.Max(0, seconds) : null, null);
     }
 
-    /// <summary>The first track's format when every track is audio; null when there is none or any other kind.</summary>
-    private static (string Codec, int Rate, int Channels)? AudioTrack(byte[] tracks)
+    /// <summary>The first track's format and codec delay when every track is audio; null when there is none or any other kind.</summary>
+    private static (string Codec, int Rate, int Channels, ulong Delay)? AudioTrack(byte[] tracks)
     {
-        (string, int, int)? first = null;
+        (string, int, int, ulong)? first = null;
         foreach (var entry in Children(tracks, 0, tracks.Length).Where(c => c.Id == TrackEntryId))
         {
-            ulong type = 0;
+            ulong type = 0, delay = 0;
             string codec = "webm";
             int rate = 0, channels = 0;
             foreach (var field in Children(tracks, entry.Start, entry.Length))
@@ -119,6 +122,9 @@ internal static class WebmAudio
                         var id = Text(tracks, field);
                         codec = (id.StartsWith("A_", StringComparison.Ordinal) ? id[2..] : id).ToLowerInvariant();
                         break;
+                    case CodecDelayId:
+                        delay = Unsigned(tracks, field) ?? 0;
+                        break;
                     case AudioId:
                         (rate, channels) = AudioFormat(tracks, field);
                         break;
@@ -130,7 +136,7 @@ internal static class WebmAudio
                 return null;
             }
 
-            first ??= (codec, rate, channels);
+            first ??= (codec, rate, channels, delay);
         }
 
         return first;
