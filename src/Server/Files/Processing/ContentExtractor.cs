@@ -279,6 +279,8 @@ public sealed partial class ContentExtractor
             "MP3" => MpegAudio.Read(stream),
             "M4A" => Mp4Audio.Read(stream),
             "OGG" => OggAudio.Read(stream),
+            "FLAC" => FlacAudio.Read(stream),
+            "WebM" => WebmAudio.Read(stream),
             _ => null,
         };
         return info?.ToMetadata() ?? throw new CorruptContentException($"The {type.Label} file's headers are unreadable.");

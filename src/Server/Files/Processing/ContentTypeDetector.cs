@@ -101,6 +101,18 @@ public sealed class ContentTypeDetector
             return OggAudio.AudioCodec(head) is null ? null : KnownTypes.Ogg;
         }
 
+        if (WebmAudio.IsEbml(head))
+        {
+            // A WebM with a video track is a video, not a voice recording: unknown rather than mislabelled.
+            return WebmAudio.IsAudio(stream) ? KnownTypes.WebM : null;
+        }
+
+        // Before MP3: a FLAC file may start with an ID3v2 tag too.
+        if (FlacAudio.IsFlac(stream))
+        {
+            return KnownTypes.Flac;
+        }
+
         if (Mp4Audio.HasFtyp(head))
         {
             return Mp4Audio.IsAudio(stream) ? KnownTypes.M4a : null;

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Atom.Server.Files.Processing;
 using Atom.Server.Tests.Files.Processing.Fixtures;
+using Atom.Server.Tests.Voice;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atom.Server.Tests.Files.Processing;
@@ -195,6 +197,64 @@ public sealed class ContentExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Flac_gives_its_format_and_length_from_streaminfo_also_after_an_id3_tag()
+    {
+        var mono = _dir.Combine("mono.flac");
+        AudioFixtures.Ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=1.5:sample_rate=16000", "-ac", "1", "-c:a", "flac", mono);
+        var stereo = File.ReadAllBytes(AudioFixtures.Tone(_dir.Combine("stereo.flac"), 2.5, 440, "-c:a", "flac"));
+
+        var plain = await Extract(mono, "FLAC");
+        var tagged = await Extract(_dir.File("tagged.flac", [.. SampleFiles.Id3v2Tag(100), .. stereo]), "FLAC");
+
+        Assert.Equal("codec=flac channels=1 durationSeconds=1.5 sampleRate=16000", Describe(plain));
+        Assert.Equal("codec=flac channels=2 durationSeconds=2.5 sampleRate=44100", Describe(tagged));
+        Assert.Equal(string.Empty, plain.Text);
+    }
+
+    [Fact]
+    public async Task Webm_gives_its_codec_and_format_and_its_length_only_when_written()
+    {
+        var opus = AudioFixtures.Tone(_dir.Combine("opus.webm"), 2.5, 440, "-c:a", "libopus");
+        var vorbis = _dir.Combine("vorbis.webm");
+        AudioFixtures.Ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=1:sample_rate=22050", "-ac", "1", "-c:a", "libvorbis", vorbis);
+        // A live recording (MediaRecorder's way) cannot seek back to write its Duration.
+        var live = AudioFixtures.Tone(_dir.Combine("live.webm"), 1, 440, "-c:a", "libopus", "-live", "1");
+
+        var opusContent = await Extract(opus, "WebM");
+        var vorbisContent = await Extract(vorbis, "WebM");
+
+        // The muxer writes Duration in whole milliseconds up to the last block's end; Opus' 6.5 ms codec delay is taken from it.
+        Assert.Equal("codec=opus channels=2 sampleRate=48000", Describe(opusContent, ContentMetadataKeys.DurationSeconds));
+        Assert.InRange(Seconds(opusContent), 2.499, 2.503);
+        Assert.Equal("codec=vorbis channels=1 sampleRate=22050", Describe(vorbisContent, ContentMetadataKeys.DurationSeconds));
+        Assert.InRange(Seconds(vorbisContent), 1, 1.05);
+        Assert.Equal("codec=opus channels=2 sampleRate=48000", Describe(await Extract(live, "WebM")));
+    }
+
+    [Fact]
+    public async Task Flac_and_webm_with_cut_off_or_broken_headers_are_corrupt()
+    {
+        var flac = File.ReadAllBytes(AudioFixtures.Tone(_dir.Combine("a.flac"), 0.5, 440, "-c:a", "flac"));
+        var webm = File.ReadAllBytes(AudioFixtures.Tone(_dir.Combine("a.webm"), 0.5, 440, "-c:a", "libopus"));
+        var cutFlac = _dir.File("cut.flac", flac[..20]);
+        var notStreamInfo = flac.ToArray();
+        notStreamInfo[4] = 4; // the first block claims to be a comment
+        var brokenFlac = _dir.File("broken.flac", notStreamInfo);
+        var cutWebm = _dir.File("cut.webm", webm[..30]);
+        var hugeTracks = webm.ToArray();
+        var tracks = SampleFiles.WebmTracksOffset(webm);
+        hugeTracks.AsSpan(tracks + 4, 8).Fill(0x7F); // the Tracks element claims an 8-byte size of petabytes
+        hugeTracks[tracks + 4] = 0x01;
+        var lyingWebm = _dir.File("lying.webm", hugeTracks);
+
+        foreach (var (path, label) in new[] { (cutFlac, "FLAC"), (brokenFlac, "FLAC"), (cutWebm, "WebM"), (lyingWebm, "WebM") })
+        {
+            var error = await Assert.ThrowsAsync<CorruptContentException>(() => Extract(path, label));
+            Assert.Equal($"The {label} file's headers are unreadable.", error.Reason);
+        }
+    }
+
+    [Fact]
     public async Task A_zip_lists_its_entries_and_counts()
     {
         var path = _dir.File("bundle.zip", SampleFiles.Zip(("readme.txt", "hello"), ("src/main.cs", "class A {}")));
@@ -205,9 +265,12 @@ public sealed class ContentExtractorTests : IDisposable
         Assert.Equal(("2", "15", "0"), (content.Metadata[ContentMetadataKeys.Entries], content.Metadata[ContentMetadataKeys.ExpandedBytes], content.Metadata[ContentMetadataKeys.NestingDepth]));
     }
 
-    private static string Describe(ExtractedContent content) =>
+    private static double Seconds(ExtractedContent content) =>
+        double.Parse(content.Metadata[ContentMetadataKeys.DurationSeconds], CultureInfo.InvariantCulture);
+
+    private static string Describe(ExtractedContent content, string? except = null) =>
         string.Join(' ', new[] { "codec", "channels", "durationSeconds", "sampleRate", "bitRate" }
-            .Where(content.Metadata.ContainsKey).Select(k => $"{k}={content.Metadata[k]}"));
+            .Where(k => k != except && content.Metadata.ContainsKey(k)).Select(k => $"{k}={content.Metadata[k]}"));
 
     private static Task<ExtractedContent> Extract(string path, string label, FileProcessingOptions? options = null)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Atom.Server.Files.Processing;
 using Atom.Server.Tests.Files.Processing.Fixtures;
+using Atom.Server.Tests.Voice;
 
 namespace Atom.Server.Tests.Files.Processing;
 
@@ -29,14 +30,16 @@ public sealed class ContentTypeDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Known_lists_the_eighteen_types_once_each_with_their_categories()
+    public void Known_lists_the_twenty_types_once_each_with_their_categories()
     {
         Assert.Equal(
-            ["PDF", "DOCX", "XLSX", "PPTX", "Text", "Markdown", "CSV", "JSON", "HTML", "PNG", "JPEG", "GIF", "WebP", "WAV", "MP3", "M4A", "OGG", "ZIP"],
+            ["PDF", "DOCX", "XLSX", "PPTX", "Text", "Markdown", "CSV", "JSON", "HTML", "PNG", "JPEG", "GIF", "WebP", "WAV", "MP3", "M4A", "OGG", "FLAC", "WebM", "ZIP"],
             ContentTypeDetector.Known.Select(t => t.Label));
-        Assert.Equal(18, ContentTypeDetector.Known.Select(t => t.MediaType).Distinct().Count());
+        Assert.Equal(20, ContentTypeDetector.Known.Select(t => t.MediaType).Distinct().Count());
         Assert.Equal(FileCategory.Spreadsheet, ContentTypeDetector.Known.Single(t => t.Label == "CSV").Category);
         Assert.Equal((".m4a", "audio/mp4"), ContentTypeDetector.Known.Where(t => t.Label == "M4A").Select(t => (t.Extension, t.MediaType)).Single());
+        Assert.Equal((".flac", "audio/flac", FileCategory.Audio), ContentTypeDetector.Known.Where(t => t.Label == "FLAC").Select(t => (t.Extension, t.MediaType, t.Category)).Single());
+        Assert.Equal((".webm", "audio/webm", FileCategory.Audio), ContentTypeDetector.Known.Where(t => t.Label == "WebM").Select(t => (t.Extension, t.MediaType, t.Category)).Single());
     }
 
     [Fact]
@@ -57,6 +60,12 @@ public sealed class ContentTypeDetectorTests : IDisposable
     [InlineData("WAV", "audio/x-wav", true)]
     [InlineData("M4A", "audio/x-m4a", true)]
     [InlineData("M4A", "audio/mp4", true)]
+    [InlineData("FLAC", "audio/flac", true)]
+    [InlineData("FLAC", "audio/x-flac", true)]
+    [InlineData("FLAC", "audio/ogg", false)]
+    [InlineData("WebM", "audio/webm; codecs=opus", true)]
+    [InlineData("WebM", "video/webm", false)]
+    [InlineData("WebM", "audio/ogg", false)]
     [InlineData("ZIP", "application/x-zip-compressed", true)]
     [InlineData("CSV", "application/vnd.ms-excel", true)]
     [InlineData("Markdown", "text/plain", true)]
@@ -167,11 +176,56 @@ public sealed class ContentTypeDetectorTests : IDisposable
         Assert.Equal("MP3", (await _detector.DetectAsync(mp3Bare, CancellationToken.None))?.Label);
     }
 
+    [Fact]
+    public async Task Flac_is_flac_after_an_id3_tag_and_a_declared_mp3_or_ogg_does_not_agree()
+    {
+        var flac = File.ReadAllBytes(AudioFixtures.Tone(_dir.Combine("tone.flac"), 0.5, 440, "-c:a", "flac"));
+        var tagged = _dir.File("tagged.bin", [.. SampleFiles.Id3v2Tag(3000), .. flac]);
+
+        var detected = await _detector.DetectAsync(tagged, CancellationToken.None);
+
+        Assert.Equal("FLAC", detected?.Label);
+        Assert.False(ContentTypeDetector.Agrees(detected!, "audio/mpeg"));
+        Assert.False(ContentTypeDetector.Agrees(detected!, "audio/ogg"));
+    }
+
+    [Fact]
+    public async Task A_live_webm_recording_without_sizes_or_duration_is_webm()
+    {
+        // What MediaRecorder writes: a Segment of unknown size, no Duration, Clusters of unknown size.
+        var live = AudioFixtures.Tone(_dir.Combine("live.webm"), 1, 440, "-c:a", "libopus", "-live", "1");
+
+        Assert.Equal("WebM", (await _detector.DetectAsync(live, CancellationToken.None))?.Label);
+    }
+
+    [Fact]
+    public async Task Webm_with_video_matroska_audio_and_a_cut_off_webm_header_are_unknown()
+    {
+        var video = _dir.Combine("video.webm");
+        AudioFixtures.Ffmpeg(
+            "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5", "-f", "lavfi", "-i", "sine=duration=1",
+            "-c:v", "libvpx", "-c:a", "libopus", "-shortest", video);
+        var matroska = AudioFixtures.Tone(_dir.Combine("audio.mka"), 0.5, 440, "-c:a", "libopus");
+        var webm = File.ReadAllBytes(AudioFixtures.Tone(_dir.Combine("audio.webm"), 0.5, 440, "-c:a", "libopus"));
+        var cutInHeader = _dir.File("cut.webm", webm[..24]);
+        var cutInTracks = _dir.File("cut-tracks.webm", webm[..(SampleFiles.WebmTracksOffset(webm) + 12)]);
+
+        Assert.Equal("WebM", (await _detector.DetectAsync(_dir.File("whole.webm", webm), CancellationToken.None))?.Label);
+        Assert.Null(await _detector.DetectAsync(video, CancellationToken.None));
+        Assert.Null(await _detector.DetectAsync(matroska, CancellationToken.None));
+        Assert.Null(await _detector.DetectAsync(cutInHeader, CancellationToken.None));
+        Assert.Null(await _detector.DetectAsync(cutInTracks, CancellationToken.None));
+    }
+
     private string Sample(string label)
     {
         var path = _dir.Combine("upload.bin");
         switch (label)
         {
+            case "FLAC":
+                return AudioFixtures.Tone(path, 0.5, 440, "-c:a", "flac", "-f", "flac");
+            case "WebM":
+                return AudioFixtures.Tone(path, 0.5, 440, "-c:a", "libopus", "-f", "webm");
             case "DOCX":
                 OfficeFiles.Docx(path, "t", "Hello");
                 return path;

@@ -20,10 +20,12 @@ internal static class KnownTypes
     public static readonly DetectedType Mp3 = new("audio/mpeg", "MP3", ".mp3", FileCategory.Audio);
     public static readonly DetectedType M4a = new("audio/mp4", "M4A", ".m4a", FileCategory.Audio);
     public static readonly DetectedType Ogg = new("audio/ogg", "OGG", ".ogg", FileCategory.Audio);
+    public static readonly DetectedType Flac = new("audio/flac", "FLAC", ".flac", FileCategory.Audio);
+    public static readonly DetectedType WebM = new("audio/webm", "WebM", ".webm", FileCategory.Audio);
     public static readonly DetectedType Zip = new("application/zip", "ZIP", ".zip", FileCategory.Archive);
 
     public static readonly IReadOnlyList<DetectedType> All =
-        [Pdf, Docx, Xlsx, Pptx, Txt, Markdown, Csv, Json, Html, Png, Jpeg, Gif, WebP, Wav, Mp3, M4a, Ogg, Zip];
+        [Pdf, Docx, Xlsx, Pptx, Txt, Markdown, Csv, Json, Html, Png, Jpeg, Gif, WebP, Wav, Mp3, M4a, Ogg, Flac, WebM, Zip];
 
     // Names browsers and operating systems really send: Windows sends application/x-zip-compressed for zips and
     // application/vnd.ms-excel for .csv when Excel is installed; older tools send image/jpg and audio/x-wav.
@@ -50,6 +52,7 @@ internal static class KnownTypes
         ["application/ogg"] = Ogg,
         ["audio/vorbis"] = Ogg,
         ["audio/opus"] = Ogg,
+        ["audio/x-flac"] = Flac,
         ["application/x-zip-compressed"] = Zip,
         ["application/x-zip"] = Zip,
     };

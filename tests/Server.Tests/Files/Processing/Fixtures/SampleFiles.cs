@@ -85,8 +85,7 @@ public static class SampleFiles
         var mp3 = new MemoryStream();
         if (id3)
         {
-            mp3.Write("ID3"u8);
-            mp3.Write([3, 0, 0, 0, 0, 0, 0]);
+            mp3.Write(Id3v2Tag(0));
         }
 
         for (var i = 0; i < frames; i++)
@@ -101,6 +100,24 @@ public static class SampleFiles
 
         return mp3.ToArray();
     }
+
+    /// <summary>An ID3v2.3 tag of <paramref name="paddingBytes"/> bytes of padding (no frames), as taggers put before MP3 and FLAC.</summary>
+    public static byte[] Id3v2Tag(int paddingBytes)
+    {
+        // The size is synchsafe: 7 bits per byte.
+        var tag = new byte[10 + paddingBytes];
+        "ID3"u8.CopyTo(tag);
+        tag[3] = 3;
+        for (var i = 0; i < 4; i++)
+        {
+            tag[9 - i] = (byte)((paddingBytes >> (7 * i)) & 0x7F);
+        }
+
+        return tag;
+    }
+
+    /// <summary>Where a WebM's Tracks element starts: its ID's last occurrence in the headers (the first may be the SeekHead's pointer to it).</summary>
+    public static int WebmTracksOffset(byte[] webm) => webm.AsSpan(0, Math.Min(webm.Length, 1024)).LastIndexOf((ReadOnlySpan<byte>)[0x16, 0x54, 0xAE, 0x6B]);
 
     /// <summary>An Ogg Vorbis stream: the identification header page, then a last page whose granule marks <paramref name="seconds"/>.</summary>
     public static byte[] OggVorbis(int sampleRate, int channels, double seconds)
