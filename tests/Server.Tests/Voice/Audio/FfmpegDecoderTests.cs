@@ -51,6 +51,19 @@ public sealed class FfmpegDecoderTests : IDisposable
     }
 
     [Fact]
+    public async Task Flac_behind_an_id3_tag_is_decoded_as_flac_not_mp3()
+    {
+        var flac = AudioFixtures.Tone(Path.Combine(dir.Path, "t.flac"), 2, 440);
+        var tagged = Path.Combine(dir.Path, "tagged.bin");
+        File.WriteAllBytes(tagged, [.. Files.Processing.Fixtures.SampleFiles.Id3v2Tag(64), .. File.ReadAllBytes(flac)]);
+
+        var decoded = await new AudioFileDecoder(factory).DecodeAsync(tagged);
+
+        Assert.Equal(AudioContainer.Flac, decoded.Container);
+        Assert.InRange(decoded.Samples.Length, 31000, 33000);
+    }
+
+    [Fact]
     public async Task A_law_wav_files_go_to_ffmpeg()
     {
         var path = AudioFixtures.Tone(Path.Combine(dir.Path, "alaw.wav"), 1, 440, "-c:a", "pcm_alaw");

@@ -42,9 +42,10 @@ internal static class AudioSniffer
             return AudioContainer.M4a;
         }
 
-        if (MpegFrame.Id3v2Length(head) > 0)
+        // An ID3v2 tag is mostly MP3's, but taggers put it before FLAC too: what follows the tag decides.
+        if (MpegFrame.Id3v2Length(head) is > 0 and var tag)
         {
-            return AudioContainer.Mp3;
+            return tag + 4 <= head.Length && head.Slice((int)tag, 4).SequenceEqual("fLaC"u8) ? AudioContainer.Flac : AudioContainer.Mp3;
         }
 
         // One sync word occurs by chance in PCM too often to trust; two frames back to back do not.
