@@ -31,18 +31,26 @@ internal sealed class RoomFileAttachments(FileStore files) : IMessageAttachments
         var processing = file.State is FileStatus.Processing or FileStatus.PendingScan;
         var isAudio = string.Equals(file.Category, nameof(FileCategory.Audio), StringComparison.OrdinalIgnoreCase)
             || (processing && file.DeclaredType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase));
-        var transcription = file.Metadata.GetValueOrDefault(ContentMetadataKeys.Transcription);
-        var state = file.State switch
-        {
-            _ when processing => VoiceTranscriptState.Pending,
-            FileStatus.Ready when transcription == TranscriptQueue.Pending => VoiceTranscriptState.Pending,
-            FileStatus.Ready when transcription is "done" or "truncated" or "no-speech" => VoiceTranscriptState.Ready,
-            _ => VoiceTranscriptState.Unavailable,
-        };
+        var state = TranscriptStateOf(file);
         TimeSpan? duration = double.TryParse(file.Metadata.GetValueOrDefault(ContentMetadataKeys.DurationSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : null;
         return new Recording(file.MediaType.Length > 0 ? file.MediaType : file.DeclaredType, isAudio, duration, state,
             state == VoiceTranscriptState.Ready ? file.Text ?? string.Empty : string.Empty);
     }
+
+    /// <summary>Where a recording's transcript stands, from the file's state and its transcription mark; a file gone has none.</summary>
+    /// <param name="file">The file, or null when it was deleted.</param>
+    /// <returns>The state.</returns>
+    public static VoiceTranscriptState TranscriptStateOf(FileRecord? file) => file?.State switch
+    {
+        FileStatus.Processing or FileStatus.PendingScan => VoiceTranscriptState.Pending,
+        FileStatus.Ready => file.Metadata.GetValueOrDefault(ContentMetadataKeys.Transcription) switch
+        {
+            TranscriptQueue.Pending => VoiceTranscriptState.Pending,
+            "done" or "truncated" or "no-speech" => VoiceTranscriptState.Ready,
+            _ => VoiceTranscriptState.Unavailable,
+        },
+        _ => VoiceTranscriptState.Unavailable,
+    };
 }
