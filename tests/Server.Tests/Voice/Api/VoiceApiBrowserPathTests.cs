@@ -253,6 +253,25 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
         Assert.Contains(TestAudio.Words(string.Join(' ', segments.Select(s => s.Text))), w => w is "open" or "budget" or "room");
     }
 
+    [Fact]
+    public async Task Over_grpc_web_as_a_browser_speaks_it_the_same_calls_transcribe_a_wav_sent_in_pieces()
+    {
+        var team = await fixture.NewTeamAsync();
+        var voice = new VoiceServiceClient(fixture.Server.Channel(team["ann"].Token, Identity.Api.Face.GrpcWeb));
+        var wav = VoiceApiTests.Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(0.5)));
+
+        var id = (await voice.StartTranscriptionAsync(new StartTranscriptionRequest { Config = new TranscriptionConfig { Format = new AudioFormat { Encoding = AudioEncoding.Wav } } }, Minute)).TranscriptionId;
+        var watching = WatchAsync(voice, id);
+        foreach (var offset in Enumerable.Range(0, (wav.Length + 9999) / 10000).Select(i => i * 10000))
+        {
+            var length = Math.Min(10000, wav.Length - offset);
+            await voice.AppendAudioAsync(new AppendAudioRequest { TranscriptionId = id, Offset = offset, Audio = ByteString.CopyFrom(wav, offset, length), Last = offset + length == wav.Length }, Minute);
+        }
+
+        var finals = (await watching).Where(r => r.Segment.Final).Select(r => r.Segment.Text);
+        Assert.Contains(TestAudio.Words(string.Join(' ', finals)), w => w is "search" or "sales" or "numbers");
+    }
+
     private static TranscriptionConfig Linear16() => new() { Format = new AudioFormat { Encoding = AudioEncoding.Linear16, SampleRateHertz = 16000 } };
 
     private static byte[] Pcm(short[] samples) => MemoryMarshal.AsBytes(samples.AsSpan()).ToArray();
