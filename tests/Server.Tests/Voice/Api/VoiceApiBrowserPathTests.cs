@@ -60,6 +60,10 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
         Assert.All(watched.Where(r => !r.Segment.Final), p => Assert.Contains(p.Segment.Index, finals.Select(f => f.Index)));
         Assert.InRange(TestAudio.WordErrorRate(reference, string.Join(' ', finals.Select(f => f.Text))), 0, 0.6);
 
+        // Finished, it is kept for a while: a watcher who comes late gets the whole transcript, then the end.
+        var late = await WatchAsync(voice, id);
+        Assert.Equal(finals, late.Select(r => r.Segment));
+
         // Transcribe, fed the same bytes in the same pieces, hears the same but for a word or two: the engine's pooled
         // decoders carry what they adapted to from one session to the next, so even two Transcribe calls differ that much.
         using var call = voice.Transcribe(Minute);
@@ -75,9 +79,6 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
         Assert.True(TestAudio.WordErrorRate(string.Join(' ', streamed), string.Join(' ', finals.Select(f => f.Text))) <= 0.35,
             $"browser path: {string.Join(" | ", finals.Select(f => f.Text))}\nTranscribe: {string.Join(" | ", streamed)}");
 
-        // Finished, it is kept for a while: a watcher who comes late gets the whole transcript, then the end.
-        var late = await WatchAsync(voice, id);
-        Assert.Equal(finals, late.Select(r => r.Segment));
     }
 
     [Fact]
@@ -104,6 +105,26 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
         var joined = (await second).Where(r => r.Segment.Final).Select(r => r.Segment).ToList();
         Assert.True(all.Count >= 2, string.Join(" | ", all.Select(s => s.Text)));
         Assert.Equal(all, joined);
+    }
+
+    [Fact]
+    public async Task A_finished_transcription_is_kept_a_while_for_late_watchers_then_forgotten()
+    {
+        var voice = await fixture.ClientAsync();
+        var id = (await voice.StartTranscriptionAsync(new StartTranscriptionRequest { Config = Linear16() }, Minute)).TranscriptionId;
+        await voice.AppendAudioAsync(new AppendAudioRequest { TranscriptionId = id, Audio = ByteString.CopyFrom(new byte[Second]), Last = true }, Minute);
+        Assert.Empty(await WatchAsync(voice, id));
+        Assert.Empty(await WatchAsync(voice, id));
+
+        var deadline = DateTime.UtcNow + VoiceServer.FinishedRetention + TimeSpan.FromSeconds(30);
+        RpcException? gone = null;
+        while (gone is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            gone = await Record.ExceptionAsync(() => WatchAsync(voice, id)) as RpcException;
+        }
+
+        Assert.Equal(StatusCode.NotFound, gone?.StatusCode);
     }
 
     [Fact]

@@ -12,19 +12,22 @@ namespace Atom.Server.Tests.Voice.Api;
 
 /// <summary>
 /// One server for the voice API tests, with real pocketsphinx, espeak-ng and ffmpeg, and room for two live streams (two
-/// at most for one user on the browser path); finished browser-path transcriptions are kept for a minute.
+/// at most for one user on the browser path); finished browser-path transcriptions are kept for a few seconds.
 /// </summary>
 public sealed class VoiceServer : IAsyncLifetime
 {
     /// <summary>Long enough for a browser-path test to wait for a segment between two appends on a busy machine.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(4);
 
+    /// <summary>Long enough for a test to watch a transcription again once it finished; short enough to see it forgotten.</summary>
+    public static readonly TimeSpan FinishedRetention = TimeSpan.FromSeconds(8);
+
     private int _teams;
 
     public IdentityApiServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await IdentityApiServer.StartAsync("sqlite",
-        "--Atom:Voice:Recognition:MaxStreams=2", $"--Atom:Voice:IdleTimeout={IdleTimeout}", "--Atom:Voice:MaxTranscriptionsPerUser=2",
+        "--Atom:Voice:Recognition:MaxStreams=2", $"--Atom:Voice:IdleTimeout={IdleTimeout}", "--Atom:Voice:MaxTranscriptionsPerUser=2", $"--Atom:Voice:FinishedRetention={FinishedRetention}",
         $"--Atom:Scanner:Address={Infrastructure.ClamdServer.UnixAddress}", "--Atom:Jobs:PollInterval=00:00:00.200");
 
     public async Task DisposeAsync() => await Server.DisposeAsync();

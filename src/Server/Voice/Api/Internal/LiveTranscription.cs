@@ -71,6 +71,9 @@ internal sealed class LiveTranscription : IDisposable
     /// <summary>Gets the owner.</summary>
     public string PrincipalId { get; }
 
+    /// <summary>Raised with an error of the server's own (not the caller's audio) that ended the transcription, for the log.</summary>
+    public event Action<Exception>? Failed;
+
     /// <summary>
     /// Recognises the audio until it ends (the last append, the idle timeout, an error, or <c>stopping</c>), then gives the
     /// engine's slot back. Watchers are told of each segment as it comes, and of the end.
@@ -95,7 +98,9 @@ internal sealed class LiveTranscription : IDisposable
         }
         catch (Exception e)
         {
-            failure = new RpcException(StatusCode.Internal, $"Transcription {Id} failed: {e.Message}", AtomErrors.Info(ErrorReason.Internal));
+            // What went wrong is the server's to log, not the caller's to read.
+            Failed?.Invoke(e);
+            failure = AtomErrors.Exception(StatusCode.Internal, ErrorReason.Internal, $"Transcription {Id} failed on the server; its log says why.");
         }
 
         // The decoder is stopped and the engine's slot given back before watchers hear of the end, whether the audio ended,

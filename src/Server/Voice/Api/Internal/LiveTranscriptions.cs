@@ -7,6 +7,7 @@ using Atom.Server.Rpc;
 using Atom.Server.Voice.Audio;
 using Atom.Server.Voice.Recognition;
 using Atom.V1;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Atom.Server.Voice.Api.Internal;
@@ -16,7 +17,7 @@ namespace Atom.Server.Voice.Api.Internal;
 /// long a finished one is kept so that a watcher who comes late still gets its transcript. One per process (a singleton):
 /// disposing it stops every transcription and gives the engine's slots back.
 /// </summary>
-internal sealed class LiveTranscriptions : IAsyncDisposable
+internal sealed partial class LiveTranscriptions : IAsyncDisposable
 {
     private const string IdPrefix = "tr_";
 
@@ -33,14 +34,17 @@ internal sealed class LiveTranscriptions : IAsyncDisposable
     private readonly AudioDecoderFactory decoders;
     private readonly TimeProvider time;
     private readonly VoiceApiOptions settings;
+    private readonly ILogger<LiveTranscriptions> logger;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="recognizer">Speech to text.</param>
     /// <param name="decoders">Turns what callers send into 16 kHz mono samples.</param>
     /// <param name="time">The clock.</param>
     /// <param name="options">The voice API's settings: idle timeout, retention, the cap per user.</param>
-    public LiveTranscriptions(ISpeechRecognizer recognizer, AudioDecoderFactory decoders, TimeProvider time, IOptions<VoiceApiOptions> options)
+    /// <param name="logger">Where failures of the server's own go.</param>
+    public LiveTranscriptions(ISpeechRecognizer recognizer, AudioDecoderFactory decoders, TimeProvider time, IOptions<VoiceApiOptions> options, ILogger<LiveTranscriptions> logger)
     {
+        this.logger = logger;
         this.recognizer = recognizer;
         this.decoders = decoders;
         this.time = time;
@@ -63,6 +67,7 @@ internal sealed class LiveTranscriptions : IAsyncDisposable
             var recognition = await LiveRecognition.StartAsync(config, "config", recognizer, decoders, cancellationToken);
             var transcription = new LiveTranscription(
                 IdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), tenantId, principalId, recognition, settings.IdleTimeout, time, stopping.Token);
+            transcription.Failed += e => Log.Failed(logger, transcription.Id, e);
             transcriptions[transcription.Id] = transcription;
             var lifetime = LiveAsync(transcription, owner);
             lifetimes[lifetime] = 0;
