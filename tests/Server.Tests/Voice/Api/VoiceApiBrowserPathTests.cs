@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using Atom.Google.Rpc;
 using Atom.Sdk;
+using Atom.Server.Tests.Chat.Api;
+using Atom.Server.Tests.Identity.Api;
 using Atom.Server.Tests.Voice.Recognition;
 using Atom.V1;
 using Google.Protobuf;
@@ -243,6 +245,31 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task At_shutdown_a_live_transcription_ends_and_its_watcher_hears_unavailable_instead_of_holding_shutdown_up()
+    {
+        await using var server = await IdentityApiServer.StartAsync("sqlite");
+        var team = await Team.CreateAsync(server, "shutdown", "ann");
+        var voice = new VoiceServiceClient(server.Channel(team["ann"].Token));
+        var id = (await voice.StartTranscriptionAsync(new StartTranscriptionRequest { Config = Linear16() }, Minute)).TranscriptionId;
+        var seen = new ConcurrentQueue<WatchTranscriptResponse>();
+        var watching = WatchAsync(voice, id, seen);
+        await voice.AppendAudioAsync(new AppendAudioRequest { TranscriptionId = id, Audio = ByteString.CopyFrom(Pcm(TestAudio.Speak("search for quarterly sales numbers"))) }, Minute);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (seen.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no segment in 30 s");
+            await Task.Delay(50);
+        }
+
+        var stopping = server.Test.Server.StopAsync();
+        var end = await Assert.ThrowsAsync<RpcException>(() => watching);
+        await stopping;
+
+        Assert.True(end.StatusCode == StatusCode.Unavailable, end.Status.ToString());
+        Assert.Equal("SERVER_SHUTTING_DOWN", end.GetDetail<ErrorInfo>()?.Reason);
+    }
+
+    [Fact]
     public async Task The_rest_face_starts_appends_base64_audio_and_streams_the_transcript_as_ndjson()
     {
         var team = await fixture.NewTeamAsync();
@@ -278,7 +305,7 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
     public async Task Over_grpc_web_as_a_browser_speaks_it_the_same_calls_transcribe_a_wav_sent_in_pieces()
     {
         var team = await fixture.NewTeamAsync();
-        var voice = new VoiceServiceClient(fixture.Server.Channel(team["ann"].Token, Identity.Api.Face.GrpcWeb));
+        var voice = new VoiceServiceClient(fixture.Server.Channel(team["ann"].Token, Face.GrpcWeb));
         var wav = VoiceApiTests.Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(0.5)));
 
         var id = (await voice.StartTranscriptionAsync(new StartTranscriptionRequest { Config = new TranscriptionConfig { Format = new AudioFormat { Encoding = AudioEncoding.Wav } } }, Minute)).TranscriptionId;

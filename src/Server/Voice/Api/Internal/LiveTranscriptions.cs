@@ -7,6 +7,7 @@ using Atom.Server.Rpc;
 using Atom.Server.Voice.Audio;
 using Atom.Server.Voice.Recognition;
 using Atom.V1;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +15,9 @@ namespace Atom.Server.Voice.Api.Internal;
 
 /// <summary>
 /// The live transcriptions of the browser path, by id: who started each, a cap on how many one user runs at once, and how
-/// long a finished one is kept so that a watcher who comes late still gets its transcript. One per process (a singleton):
-/// disposing it stops every transcription and gives the engine's slots back.
+/// long a finished one is kept so that a watcher who comes late still gets its transcript. One per process (a singleton).
+/// When the server begins to stop, every transcription stops and its watchers are told UNAVAILABLE (SERVER_SHUTTING_DOWN),
+/// as chat's live streams are, so none holds shutdown up; disposing it waits until all gave the engine's slots back.
 /// </summary>
 internal sealed partial class LiveTranscriptions : IAsyncDisposable
 {
@@ -35,6 +37,7 @@ internal sealed partial class LiveTranscriptions : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly VoiceApiOptions settings;
     private readonly ILogger<LiveTranscriptions> logger;
+    private readonly CancellationTokenRegistration shutdown;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="recognizer">Speech to text.</param>
@@ -42,8 +45,10 @@ internal sealed partial class LiveTranscriptions : IAsyncDisposable
     /// <param name="time">The clock.</param>
     /// <param name="options">The voice API's settings: idle timeout, retention, the cap per user.</param>
     /// <param name="logger">Where failures of the server's own go.</param>
-    public LiveTranscriptions(ISpeechRecognizer recognizer, AudioDecoderFactory decoders, TimeProvider time, IOptions<VoiceApiOptions> options, ILogger<LiveTranscriptions> logger)
+    /// <param name="lifetime">Says when the server begins to stop.</param>
+    public LiveTranscriptions(ISpeechRecognizer recognizer, AudioDecoderFactory decoders, TimeProvider time, IOptions<VoiceApiOptions> options, ILogger<LiveTranscriptions> logger, IHostApplicationLifetime lifetime)
     {
+        shutdown = lifetime.ApplicationStopping.Register(static state => ((CancellationTokenSource)state!).Cancel(), stopping);
         this.logger = logger;
         this.recognizer = recognizer;
         this.decoders = decoders;
@@ -102,6 +107,7 @@ internal sealed partial class LiveTranscriptions : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await shutdown.DisposeAsync();
         await stopping.CancelAsync();
         await Task.WhenAll(lifetimes.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stopping.Dispose();
