@@ -1,6 +1,7 @@
 using Atom.Server.Hosting;
 using Atom.Server.Rpc;
 using Atom.Server.Voice.Api;
+using Atom.Server.Voice.Api.Internal;
 using Atom.Server.Voice.Audio;
 using Atom.Server.Voice.Profiles;
 using Atom.Server.Voice.Recognition;
@@ -25,6 +26,7 @@ public static class VoiceServiceCollectionExtensions
         services.AddAtomSpeechRecognition(configuration, catalog);
         services.AddAtomSpeechSynthesis(configuration, catalog);
         services.AddSingleton<VoiceProfileStore>();
+        services.AddSingleton<LiveTranscriptions>();
         services.AddAtomService<VoiceApi>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Atom.Cli.Tests.Infrastructure;
 
@@ -98,10 +97,5 @@ public sealed class VoiceCommandTests(CliServer server) : IDisposable
 
     private Task<CliResult> RunAsync(params string[] args) => AtomCli.RunAsync(["--server", server.Address, .. args], workingDirectory: _directory);
 
-    private void Flite(string text, string name)
-    {
-        using var flite = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-t", text, "-o", Path.Combine(_directory, name) } })!;
-        flite.WaitForExit();
-        Assert.Equal(0, flite.ExitCode);
-    }
+    private void Flite(string text, string name) => Infrastructure.Flite.Speak(text, Path.Combine(_directory, name));
 }

@@ -16,12 +16,13 @@ namespace Atom.Server.Voice.Api;
 /// <summary>
 /// Implements atom.v1.VoiceService: live speech-to-text over a bidirectional stream, text-to-speech as a server stream,
 /// stored audio files to text, voices and each caller's voice profile. The browser path of live transcription
-/// (StartTranscription, AppendAudio, WatchTranscript) is not built yet and answers UNIMPLEMENTED.
+/// (StartTranscription, AppendAudio, WatchTranscript) recognises the same way as Transcribe, through <see cref="LiveRecognition"/>.
 /// </summary>
 /// <param name="recognizer">Speech to text.</param>
 /// <param name="decoders">Turns what callers send into 16 kHz mono samples.</param>
 /// <param name="synthesizer">Text to speech.</param>
 /// <param name="profiles">Callers' voice profiles.</param>
+/// <param name="transcriptions">The live transcriptions of the browser path.</param>
 /// <param name="files">Stored audio files.</param>
 /// <param name="fileDecoder">Decodes whole audio files.</param>
 /// <param name="speech">The synthesizer's settings, for the default voice.</param>
@@ -31,6 +32,7 @@ internal sealed class VoiceApi(
     AudioDecoderFactory decoders,
     ISpeechSynthesizer synthesizer,
     VoiceProfileStore profiles,
+    LiveTranscriptions transcriptions,
     IVoiceFiles files,
     AudioFileDecoder fileDecoder,
     SpeechSynthesisOptions speech,
@@ -47,59 +49,69 @@ internal sealed class VoiceApi(
             throw AtomErrors.InvalidField("config", "the first message must carry the config; audio follows it.");
         }
 
-        var config = requests.Current.Config;
-        var format = VoiceRules.SourceFormat("config.format", config.Format);
-        var recognition = VoiceRules.Recognition("config.", config.Mode, config.Language, config.PhraseHints);
-        if (!decoders.CanDecode(format.Container))
-        {
-            throw VoiceErrors.Unavailable($"{format.Container} audio needs ffmpeg, which this server does not have; send LINEAR16 or WAV.");
-        }
-
-        // Capacity is taken before any audio is read: a caller beyond it learns so at once, not after speaking.
-        await using var session = await VoiceErrors.MapAsync(() => recognizer.StartAsync(recognition, token).AsTask());
-        await using var decoder = decoders.Create(format);
-        var segments = new SegmentNumbering(config.FinalsOnly);
+        await using var live = await LiveRecognition.StartAsync(requests.Current.Config, "config", recognizer, decoders, token);
 
         // Audio is read and decoded while recognition runs on what was decoded so far. A failure while reading (bad
-        // audio, a message that is not audio) stops the decoding side too, and is what the caller is told.
+        // audio, a message that is not audio) stops the recognising side too, and is what the caller is told.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var feeding = FeedAsync(requests, decoder, stop, token);
+        var feeding = FeedAsync(requests, live, stop);
         try
         {
-            await foreach (var samples in decoder.ReadAllAsync(stop.Token))
-            {
-                foreach (var response in segments.Number(session.Accept(samples.Span)))
-                {
-                    await responses.WriteAsync(response, token);
-                }
-            }
+            await live.RunAsync(response => new ValueTask(responses.WriteAsync(response, token)), stop.Token);
         }
-        catch (OperationCanceledException) when (feeding.IsFaulted && !token.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !token.IsCancellationRequested)
         {
+            // Only the reading side cancels stop on its own, when it fails: its error, awaited below, is the caller's.
         }
-        catch (AudioFormatException e)
+        catch
         {
-            throw VoiceErrors.Audio(e);
+            // The reading side must be done before the decoder it writes to is disposed.
+            await stop.CancelAsync();
+            await feeding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
-        try
+        await feeding;
+    }
+
+    /// <inheritdoc />
+    public override async Task<StartTranscriptionResponse> StartTranscription(StartTranscriptionRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var transcription = await transcriptions.StartAsync(caller.TenantId, caller.PrincipalId, request.Config, context.CancellationToken);
+        return new StartTranscriptionResponse
         {
-            await feeding;
-        }
-        catch (AudioFormatException e)
+            TranscriptionId = transcription.Id,
+            IdleTimeout = Duration.FromTimeSpan(settings.IdleTimeout),
+            MaxChunkBytes = settings.MaxChunkBytes,
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<AppendAudioResponse> AppendAudio(AppendAudioRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var transcription = transcriptions.Find(caller.TenantId, caller.PrincipalId, request.TranscriptionId);
+        if (request.Offset < 0)
         {
-            throw VoiceErrors.Audio(e);
+            throw AtomErrors.InvalidField("offset", "must not be negative: where these bytes start in the audio sent so far.");
         }
 
-        foreach (var response in segments.Number(await session.CompleteAsync(token)))
+        if (request.Audio.Length > settings.MaxChunkBytes)
         {
-            await responses.WriteAsync(response, token);
+            throw AtomErrors.InvalidField("audio", $"{request.Audio.Length} bytes is more than the {settings.MaxChunkBytes} one append may carry (max_chunk_bytes); send it in parts.");
         }
 
-        if (decoder.LimitReached)
-        {
-            throw VoiceErrors.TooLong(decoders.Options.MaxDuration);
-        }
+        return new AppendAudioResponse { ReceivedBytes = await transcription.AppendAsync(request.Offset, request.Audio.Memory, request.Last, context.CancellationToken) };
+    }
+
+    /// <inheritdoc />
+    public override Task WatchTranscript(WatchTranscriptRequest request, IAsyncStreamWriter<WatchTranscriptResponse> responses, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var token = context.CancellationToken;
+        return transcriptions.Find(caller.TenantId, caller.PrincipalId, request.TranscriptionId)
+            .WatchAsync(r => responses.WriteAsync(new WatchTranscriptResponse { Segment = r.Segment, Command = r.Command }, token), token);
     }
 
     /// <inheritdoc />
@@ -292,14 +304,14 @@ internal sealed class VoiceApi(
         return new UpdateVoiceProfileResponse { Profile = VoiceRules.ToProto(await profiles.SetAsync(caller.TenantId, caller.PrincipalId, profile, token)) };
     }
 
-    // Reads audio messages into the decoder until the caller closes its side, or stops sending for the idle timeout: a
+    // Reads audio messages into the recognition until the caller closes its side, or stops sending for the idle timeout: a
     // stream that goes quiet without closing still ends, with its final segment.
-    private async Task FeedAsync(IAsyncStreamReader<TranscribeRequest> requests, IAudioDecoder decoder, CancellationTokenSource stop, CancellationToken cancellationToken)
+    private async Task FeedAsync(IAsyncStreamReader<TranscribeRequest> requests, LiveRecognition live, CancellationTokenSource stop)
     {
         await Task.Yield();
         try
         {
-            await ReadAudioAsync(requests, decoder, cancellationToken);
+            await ReadAudioAsync(requests, live, stop.Token);
         }
         catch
         {
@@ -308,7 +320,7 @@ internal sealed class VoiceApi(
         }
     }
 
-    private async Task ReadAudioAsync(IAsyncStreamReader<TranscribeRequest> requests, IAudioDecoder decoder, CancellationToken cancellationToken)
+    private async Task ReadAudioAsync(IAsyncStreamReader<TranscribeRequest> requests, LiveRecognition live, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -323,14 +335,14 @@ internal sealed class VoiceApi(
                 throw AtomErrors.InvalidField("audio", "after the first message, every message must carry audio.");
             }
 
-            await decoder.WriteAsync(requests.Current.Audio.Memory, cancellationToken);
-            if (decoder.LimitReached)
+            await live.WriteAsync(requests.Current.Audio.Memory, cancellationToken);
+            if (live.LimitReached)
             {
                 break;
             }
         }
 
-        await decoder.CompleteAsync(cancellationToken);
+        await live.EndAudioAsync(cancellationToken);
     }
 
     private async Task<string> KnownVoiceAsync(string voice, CancellationToken cancellationToken)

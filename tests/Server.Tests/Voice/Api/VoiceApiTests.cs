@@ -10,24 +10,36 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Atom.Server.Tests.Voice.Api;
 
-/// <summary>One server for the voice API tests, with real pocketsphinx, espeak-ng and ffmpeg, and room for two live streams.</summary>
+/// <summary>
+/// One server for the voice API tests, with real pocketsphinx, espeak-ng and ffmpeg, and room for two live streams (two
+/// at most for one user on the browser path); finished browser-path transcriptions are kept for a few seconds.
+/// </summary>
 public sealed class VoiceServer : IAsyncLifetime
 {
+    /// <summary>Long enough for a browser-path test to wait for a segment between two appends on a busy machine.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>Long enough for a test to watch a transcription again once it finished; short enough to see it forgotten.</summary>
+    public static readonly TimeSpan FinishedRetention = TimeSpan.FromSeconds(8);
+
     private int _teams;
 
     public IdentityApiServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await IdentityApiServer.StartAsync("sqlite",
-        "--Atom:Voice:Recognition:MaxStreams=2", "--Atom:Voice:IdleTimeout=00:00:01.500",
+        "--Atom:Voice:Recognition:MaxStreams=2", $"--Atom:Voice:IdleTimeout={IdleTimeout}", "--Atom:Voice:MaxTranscriptionsPerUser=2", $"--Atom:Voice:FinishedRetention={FinishedRetention}",
         $"--Atom:Scanner:Address={Infrastructure.ClamdServer.UnixAddress}", "--Atom:Jobs:PollInterval=00:00:00.200");
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
     public async Task<VoiceServiceClient> ClientAsync() => (await TeamAsync()).Voice;
 
+    /// <summary>A new tenant with two users, ann and bob.</summary>
+    public Task<Team> NewTeamAsync() => Team.CreateAsync(Server, $"voice{Interlocked.Increment(ref _teams)}", "ann", "bob");
+
     public async Task<(VoiceServiceClient Voice, FileServiceClient Files, VoiceServiceClient Other)> TeamAsync()
     {
-        var team = await Team.CreateAsync(Server, $"voice{Interlocked.Increment(ref _teams)}", "ann", "bob");
+        var team = await NewTeamAsync();
         return (new VoiceServiceClient(Server.Channel(team["ann"].Token)), new FileServiceClient(Server.Channel(team["ann"].Token)), new VoiceServiceClient(Server.Channel(team["bob"].Token)));
     }
 }
@@ -253,7 +265,7 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
         return all;
     }
 
-    private static byte[] Wav(short[] samples)
+    internal static byte[] Wav(short[] samples)
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
