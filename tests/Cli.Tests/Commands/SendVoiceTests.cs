@@ -17,7 +17,7 @@ public sealed class SendVoiceTests(FilesCliServer server)
         var create = await ann.RunAsync("rooms", "create", "voicenotes-" + Guid.NewGuid().ToString("N")[..8], "-o", "json");
         Assert.True(create.ExitCode == 0, create.ToString());
         var room = create.Json().GetProperty("room").GetProperty("name").GetString()!;
-        Flite("open the budget room", Path.Combine(ann.Directory.Path, "memo.wav"));
+        Flite.Speak("open the budget room", Path.Combine(ann.Directory.Path, "memo.wav"), "slt");
 
         var sent = await ann.RunAsync("send", room, "listen to this", "--voice", "memo.wav");
 
@@ -53,12 +53,5 @@ public sealed class SendVoiceTests(FilesCliServer server)
         Assert.NotEqual(0, notRecording.ExitCode);
         Assert.Contains("notes.txt is not a recording", notRecording.Stderr);
         Assert.Empty(ann.JournalEntries());
-    }
-
-    private static void Flite(string text, string path)
-    {
-        using var flite = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", "slt", "-t", text, "-o", path } })!;
-        flite.WaitForExit();
-        Assert.Equal(0, flite.ExitCode);
     }
 }

@@ -274,7 +274,7 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
     {
         var team = await fixture.NewTeamAsync();
         using var rest = fixture.Server.Rest(team["ann"].Token);
-        var wav = VoiceApiTests.Wav(TestAudio.Concat(TestAudio.Speak("open the budget room"), TestAudio.Silence(0.5)));
+        var wav = TestAudio.Wav(TestAudio.Concat(TestAudio.Speak("open the budget room"), TestAudio.Silence(0.5)));
 
         using var started = await rest.PostAsJsonAsync("/v1/transcriptions", new { config = new { format = new { encoding = "AUDIO_ENCODING_WAV" }, finalsOnly = true } });
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
@@ -306,7 +306,7 @@ public sealed class VoiceApiBrowserPathTests(VoiceServer fixture) : IClassFixtur
     {
         var team = await fixture.NewTeamAsync();
         var voice = new VoiceServiceClient(fixture.Server.Channel(team["ann"].Token, Face.GrpcWeb));
-        var wav = VoiceApiTests.Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(0.5)));
+        var wav = TestAudio.Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(0.5)));
 
         var id = (await voice.StartTranscriptionAsync(new StartTranscriptionRequest { Config = new TranscriptionConfig { Format = new AudioFormat { Encoding = AudioEncoding.Wav } } }, Minute)).TranscriptionId;
         var watching = WatchAsync(voice, id);

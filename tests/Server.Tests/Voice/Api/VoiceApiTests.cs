@@ -83,7 +83,7 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
     public async Task A_stored_audio_file_is_transcribed_with_progress_and_the_whole_transcript_last()
     {
         var (voice, files, other) = await fixture.TeamAsync();
-        var wav = Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(1), TestAudio.Speak("open the budget room")));
+        var wav = TestAudio.Wav(TestAudio.Concat(TestAudio.Speak("search for quarterly sales numbers"), TestAudio.Silence(1), TestAudio.Speak("open the budget room")));
         var audio = (await Files.Api.FileCalls.UploadStreamAsync(files, "memo.wav", "audio/wav", wav, 65536)).File;
         Assert.Equal(FileState.Ready, (await Files.Api.FileCalls.WaitAsync(files, audio.Id)).State);
 
@@ -170,7 +170,7 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
         }
 
         static string Field(RpcException e) => Assert.Single(e.GetDetail<BadRequest>()!.FieldViolations).Field;
-        var wav = Wav(TestAudio.Speak("hello there"));
+        var wav = TestAudio.Wav(TestAudio.Speak("hello there"));
 
         Assert.Equal("config", Field(await Refused(new TranscribeRequest { Audio = ByteString.CopyFrom(wav) })));
         Assert.Equal("config.format.sample_rate_hertz", Field(await Refused(Config(AudioEncoding.Linear16, 0))));
@@ -263,30 +263,5 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
         }
 
         return all;
-    }
-
-    internal static byte[] Wav(short[] samples)
-    {
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8);
-        writer.Write(36 + samples.Length * 2);
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1);
-        writer.Write((short)1);
-        writer.Write(16000);
-        writer.Write(32000);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(samples.Length * 2);
-        foreach (var sample in samples)
-        {
-            writer.Write(sample);
-        }
-
-        writer.Flush();
-        return stream.ToArray();
     }
 }
