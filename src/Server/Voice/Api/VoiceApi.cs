@@ -9,6 +9,7 @@ using Atom.Server.Voice.Synthesis;
 using Atom.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Atom.Server.Voice.Api;
@@ -27,6 +28,7 @@ namespace Atom.Server.Voice.Api;
 /// <param name="fileDecoder">Decodes whole audio files.</param>
 /// <param name="speech">The synthesizer's settings, for the default voice.</param>
 /// <param name="options">The voice API's settings.</param>
+/// <param name="lifetime">Ends live streams when the server begins to stop.</param>
 internal sealed class VoiceApi(
     ISpeechRecognizer recognizer,
     AudioDecoderFactory decoders,
@@ -36,7 +38,8 @@ internal sealed class VoiceApi(
     IVoiceFiles files,
     AudioFileDecoder fileDecoder,
     SpeechSynthesisOptions speech,
-    IOptions<VoiceApiOptions> options) : VoiceServiceBase
+    IOptions<VoiceApiOptions> options,
+    IHostApplicationLifetime lifetime) : VoiceServiceBase
 {
     private readonly VoiceApiOptions settings = options.Value;
 
@@ -52,16 +55,23 @@ internal sealed class VoiceApi(
         await using var live = await LiveRecognition.StartAsync(requests.Current.Config, "config", recognizer, decoders, token);
 
         // Audio is read and decoded while recognition runs on what was decoded so far. A failure while reading (bad
-        // audio, a message that is not audio) stops the recognising side too, and is what the caller is told.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        // audio, a message that is not audio) stops the recognising side too, and is what the caller is told. A server
+        // that begins to stop ends the stream too, rather than hold shutdown up while someone talks: the caller is told
+        // to go elsewhere, as chat's streams are.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, lifetime.ApplicationStopping);
         var feeding = FeedAsync(requests, live, stop);
         try
         {
             await live.RunAsync(response => new ValueTask(responses.WriteAsync(response, token)), stop.Token);
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            await feeding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw AtomErrors.Exception(StatusCode.Unavailable, ErrorReason.ServerShuttingDown, "The server is shutting down: transcribe again, on another server or in a moment.");
+        }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !token.IsCancellationRequested)
         {
-            // Only the reading side cancels stop on its own, when it fails: its error, awaited below, is the caller's.
+            // Otherwise only the reading side cancels stop on its own, when it fails: its error, awaited below, is the caller's.
         }
         catch
         {

@@ -138,6 +138,27 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
     }
 
     [Fact]
+    public async Task At_shutdown_a_live_stream_ends_with_unavailable_instead_of_holding_shutdown_up()
+    {
+        await using var server = await IdentityApiServer.StartAsync("sqlite");
+        var team = await Team.CreateAsync(server, "shutdown", "ann");
+        var voice = new VoiceServiceClient(server.Channel(team["ann"].Token));
+        using var call = voice.Transcribe(Minute);
+        await call.RequestStream.WriteAsync(Config(AudioEncoding.Linear16, 16000));
+        var speech = TestAudio.Speak("search for quarterly sales numbers");
+        await call.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(speech.AsSpan())) });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None), "no segment before shutdown");
+
+        // The caller is still "speaking" (its side is open) when the server begins to stop.
+        var stopping = server.Test.Server.StopAsync();
+        var end = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(call.ResponseStream));
+        await stopping;
+
+        Assert.True(end.StatusCode == StatusCode.Unavailable, end.Status.ToString());
+        Assert.Equal("SERVER_SHUTTING_DOWN", end.GetDetail<ErrorInfo>()?.Reason);
+    }
+
+    [Fact]
     public async Task A_stream_that_stops_sending_without_closing_ends_after_the_idle_time_with_its_final_segment()
     {
         var voice = await fixture.ClientAsync();
