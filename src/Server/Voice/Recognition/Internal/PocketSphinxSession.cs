@@ -201,12 +201,18 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
     }
 
-    // Second pass: the same audio through the command grammar, built around the words the language model heard.
-    private VoiceCommand? RecognizeCommand(string heard)
+    // Second pass: the same audio through the command grammar, built around the words the language model heard. When those
+    // words win over every command, a third pass forces one, which the language model must then back.
+    private VoiceCommand? RecognizeCommand(string heard) =>
+        Decode(grammar!.Jsgf([heard])) is { Length: > 0 } recognized && grammar.Parse(recognized) is { } command ? command
+        : Decode(grammar.Jsgf([heard], heardCompetes: false)) is { Length: > 0 } forced ? grammar.Parse(forced, heard)
+        : null;
+
+    private string Decode(string jsgf)
     {
-        if (!decoder.TryUseGrammar(grammar!.Jsgf([heard])))
+        if (!decoder.TryUseGrammar(jsgf))
         {
-            return null;
+            return string.Empty;
         }
 
         try
@@ -214,8 +220,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             decoder.StartUtterance();
             decoder.Process(CollectionsMarshal.AsSpan(utterance), wholeUtterance: true);
             decoder.EndUtterance();
-            var recognized = decoder.Hypothesis();
-            return recognized.Length > 0 ? grammar.Parse(recognized, heard) : null;
+            return decoder.Hypothesis();
         }
         finally
         {
