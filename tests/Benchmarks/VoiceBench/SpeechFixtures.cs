@@ -93,6 +93,29 @@ public static class SpeechFixtures
         return ReadWav(path);
     }
 
+    /// <summary>
+    /// Where the speech in <paramref name="samples"/> starts and ends, in samples: the first and last 10 ms block within 35 dB of the
+    /// loudest one. flite's clips carry about 0.2 s of quiet at each end; the end is what the latency of a final counts from.
+    /// </summary>
+    public static (int Start, int End) SpeechBounds(ReadOnlySpan<short> samples)
+    {
+        const int Block = 160;
+        var levels = new double[samples.Length / Block];
+        for (var b = 0; b < levels.Length; b++)
+        {
+            double sum = 0;
+            foreach (var s in samples.Slice(b * Block, Block))
+            {
+                sum += (double)s * s;
+            }
+
+            levels[b] = Math.Sqrt(sum / Block);
+        }
+
+        var floor = levels.DefaultIfEmpty(0).Max() * Math.Pow(10, -35 / 20.0);
+        return (Math.Max(0, Array.FindIndex(levels, l => l >= floor)) * Block, (Array.FindLastIndex(levels, l => l >= floor) + 1) * Block);
+    }
+
     /// <summary>The word-level edit distance between <paramref name="reference"/> and <paramref name="hypothesis"/>, and the reference's length.</summary>
     public static (int Errors, int Words) WordErrors(string reference, string hypothesis)
     {

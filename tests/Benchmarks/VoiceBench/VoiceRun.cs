@@ -12,7 +12,7 @@ public sealed record BenchConfig(string Name, SpeechRecognitionOptions Options)
     /// <summary>The settings that matter here, as they would be configured.</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"EndOfSpeech {Options.EndOfSpeech.TotalMilliseconds:F0} ms, PartialInterval {Options.PartialInterval.TotalMilliseconds:F0} ms, AccurateFinals {Options.PocketSphinx.AccurateFinals}");
+        $"EndOfSpeech {Options.EndOfSpeech.TotalMilliseconds:F0} ms, MidSentencePause {Options.MidSentencePause.TotalMilliseconds:F0} ms, PartialInterval {Options.PartialInterval.TotalMilliseconds:F0} ms, AccurateFinals {Options.PocketSphinx.AccurateFinals}");
 }
 
 /// <summary>What to run.</summary>
@@ -37,27 +37,6 @@ public sealed class VoiceRun(RunSettings settings, TextWriter log)
     private readonly List<string> failures = [];
 
     public static Task<VoiceResult> RunAsync(RunSettings settings, TextWriter log) => new VoiceRun(settings, log).RunAsync();
-
-    /// <summary>Where the speech in <paramref name="samples"/> ends: after the last 10 ms block within 35 dB of the loudest one.</summary>
-    public static int SpeechEnd(ReadOnlySpan<short> samples)
-    {
-        const int Block = 160;
-        var levels = new double[samples.Length / Block];
-        for (var b = 0; b < levels.Length; b++)
-        {
-            double sum = 0;
-            foreach (var s in samples.Slice(b * Block, Block))
-            {
-                sum += (double)s * s;
-            }
-
-            levels[b] = Math.Sqrt(sum / Block);
-        }
-
-        var floor = levels.DefaultIfEmpty(0).Max() * Math.Pow(10, -35 / 20.0);
-        var last = Array.FindLastIndex(levels, l => l >= floor);
-        return (last + 1) * Block;
-    }
 
     private async Task<VoiceResult> RunAsync()
     {
@@ -178,7 +157,7 @@ public sealed class VoiceRun(RunSettings settings, TextWriter log)
         var lead = (int)(LeadSeconds * SpeechFixtures.SampleRate);
         var audio = new short[lead + speech.Length + (int)(TrailSeconds * SpeechFixtures.SampleRate)];
         speech.CopyTo(audio, lead);
-        var speechEnd = lead + SpeechEnd(speech);
+        var speechEnd = lead + SpeechFixtures.SpeechBounds(speech).End;
         var chunk = settings.ChunkMs * SpeechFixtures.SampleRate / 1000;
         var finals = new List<TranscriptSegment>();
         (double Audio, double Call)? endpoint = null;

@@ -26,6 +26,13 @@ internal static class TestAudio
     /// <summary><paramref name="text"/> spoken by flite (16 kHz).</summary>
     public static short[] Speak(string text, string voice = "slt") => SpeechFixtures.Speak(text, voice, FliteDir);
 
+    /// <summary><paramref name="samples"/> without the quiet before and after the speech (flite's clips have about 0.2 s at each end).</summary>
+    public static short[] Trim(short[] samples)
+    {
+        var (start, end) = SpeechFixtures.SpeechBounds(samples);
+        return samples[start..end];
+    }
+
     public static short[] Silence(double seconds) => new short[(int)(seconds * SampleRate)];
 
     /// <summary>Loud white noise, a third of it clipped at full scale: a broken or overdriven microphone.</summary>
