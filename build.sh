@@ -228,6 +228,7 @@ cmd_test() {
   if [ -x "$ROOT/tests/Benchmarks/files.sh" ]; then check files-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/files.sh"; fi
   if [ -x "$ROOT/tests/Benchmarks/vectors.sh" ]; then check vectors-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/vectors.sh"; fi
   if [ -x "$ROOT/tests/Benchmarks/search.sh" ]; then check search-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/search.sh"; fi
+  if [ -x "$ROOT/tests/Benchmarks/voice.sh" ]; then check voice-benchmark-smoke env QUICK=1 SKIP_BUILD=1 "$ROOT/tests/Benchmarks/voice.sh"; fi
   cleanup; PIDS=()
   [ ${#FAILURES[@]} -gt 0 ] && log "failed: ${FAILURES[*]}"
   local summary="$PASSED passed, $FAILED failed"

@@ -1,4 +1,4 @@
-# Sourced by chat.sh, files.sh, vectors.sh and search.sh: what they do the same way (chat.sh and files.sh around a real Atom server, src/Server, on loopback).
+# Sourced by chat.sh, files.sh, vectors.sh, search.sh and voice.sh: what they do the same way (chat.sh and files.sh around a real Atom server, src/Server, on loopback).
 # The sourcing script sets, before calling anything here: root, results, runs, logs, server_dll, ADMIN_TOKEN, STORES,
 # BENCH (a short name for temporary directories and messages), and SERVER_ARGS (an array of its own server flags).
 # Sets: on_server_cpu / on_load_cpu (taskset prefixes), pinning, server_pid, target (native gRPC), web_target

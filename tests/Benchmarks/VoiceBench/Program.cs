@@ -1,102 +1,55 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
+using Atom.Benchmarks.Shared;
+using Atom.Benchmarks.VoiceBench;
 using Atom.Server.Voice.Recognition;
 
-// The embedded speech recognizer (pocketsphinx) measured through its public API on the LibriVox recordings of Debian's
-// pocketsphinx-testdata, fed as fast as it takes them in 100 ms chunks:
-//   - real-time factor (decoding time / audio time) per stream with 1, 2 and 4 sessions at once;
-//   - latency of a final: the audio from the last word's end to the chunk that produced the final (endpointing), and the
-//     time of that Accept call (the final pass).
-// Figures, never pass/fail on time.   usage: VoiceBench [--streams 1,2,4] [--rounds 2]
-var streams = Option("--streams", "1,2,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-var rounds = int.Parse(Option("--rounds", "2"), CultureInfo.InvariantCulture);
-const string Dir = "/usr/share/pocketsphinx/test/data/librivox";
-var recordings = Directory.GetFiles(Dir, "*.wav").Order(StringComparer.Ordinal).Select(ReadWav).ToArray();
-var silence = new short[16000];
-var audio = recordings.SelectMany(r => r.Concat(silence)).ToArray();
-Console.WriteLine($"VoiceBench: {recordings.Length} LibriVox recordings, {audio.Length / 16000.0:F1} s of audio a stream, {rounds} rounds, {Environment.ProcessorCount} cores");
-
-using var recognizer = new PocketSphinxRecognizer(new SpeechRecognitionOptions { MaxStreams = streams.Max() });
-var warm = await recognizer.StartAsync(RecognitionOptions.Dictation);
-Feed(warm, audio.AsSpan(0, 32000).ToArray());
-await warm.DisposeAsync();
-
-var latencies = new List<(double Audio, double Compute)>();
-foreach (var n in streams)
+// The embedded speech recognizer (pocketsphinx) measured in one process through its public API (tests/Benchmarks/README.md,
+// "Voice"):
+//   run      per configuration (--end-of-speech 500,250 makes two): word error rate on real recordings (pocketsphinx-testdata)
+//            and on flite's speech, command accuracy (intent and slots) on flite's commands, latency from the end of speech
+//            to the final and from a chunk to its partial; then the real-time factor with 1, 2 and 4 streams at once
+//   report   the tables of a run's JSON into PREFIX.{md,json}, with the machine note
+// Figures, never pass/fail on time or quality: the exit code is 1 only when a session failed or answered a malformed
+// segment; 2 for bad arguments.
+ToolArguments arguments;
+int[] streams, endOfSpeech;
+try
 {
-    var sessions = new IRecognitionSession[n];
-    for (var i = 0; i < n; i++)
+    arguments = ToolArguments.Parse(
+        args,
+        new HashSet<string> { "--streams", "--rounds", "--every", "--chunk-ms", "--end-of-speech", "--voice", "--flite-cache", "--out", "--result", "--report", "--machine" },
+        new HashSet<string>());
+    streams = arguments.IntList("--streams", "1,2,4");
+    endOfSpeech = arguments.IntList("--end-of-speech", ((int)new SpeechRecognitionOptions().EndOfSpeech.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+    if (arguments.Command is not ("run" or "report") || streams.Any(s => s < 1) || endOfSpeech.Any(e => e is < 100 or > 10000)
+        || arguments.Int("--every", 1) < 1 || arguments.Int("--rounds", 2) < 1 || arguments.Int("--chunk-ms", 100) is < 10 or > 1000)
     {
-        sessions[i] = await recognizer.StartAsync(RecognitionOptions.Dictation);
+        throw new ArgumentException(arguments.Command is not ("run" or "report") ? $"unknown command '{arguments.Command}'" : "a value is out of range");
     }
-
-    var started = Stopwatch.GetTimestamp();
-    var results = await Task.WhenAll(sessions.Select(s => Task.Run(() =>
-    {
-        var found = new List<(double, double)>();
-        for (var r = 0; r < rounds; r++)
-        {
-            found.AddRange(Feed(s, audio));
-        }
-
-        return found;
-    })));
-    var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-    foreach (var s in sessions)
-    {
-        await s.DisposeAsync();
-    }
-
-    latencies.AddRange(results.SelectMany(r => r));
-    var rtf = wall / (audio.Length / 16000.0 * rounds);
-    Console.WriteLine($"  {n} stream(s) at once: real-time factor {rtf:F3} per stream ({n / rtf:F1}x real time in all)");
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine("usage: VoiceBench run [--end-of-speech 500,250 (ms, one configuration each)] [--streams 1,2,4] [--rounds 2] [--every 1]");
+    Console.Error.WriteLine("         [--chunk-ms 100] [--voice slt] [--flite-cache DIR] [--out FILE]");
+    Console.Error.WriteLine("       VoiceBench report --result FILE --report PREFIX [--machine TEXT]");
+    return 2;
 }
 
-var byAudio = latencies.Select(l => l.Audio).Order().ToArray();
-var byCompute = latencies.Select(l => l.Compute).Order().ToArray();
-Console.WriteLine($"  last word to final, audio: p50 {P(byAudio, 0.5):F0} ms, max {byAudio[^1]:F0} ms (EndOfSpeech 500 ms; recordings carry their own trailing silence)");
-Console.WriteLine($"  final pass (the Accept call that produced it): p50 {P(byCompute, 0.5):F1} ms, max {byCompute[^1]:F1} ms, over {latencies.Count} finals");
-return 0;
-
-static double P(double[] sorted, double q) => sorted[(int)Math.Min(sorted.Length - 1, q * sorted.Length)];
-
-static List<(double Audio, double Compute)> Feed(IRecognitionSession session, short[] samples)
+VoiceResult result;
+if (arguments.Command == "report")
 {
-    var finals = new List<(double, double)>();
-    for (var offset = 0; offset < samples.Length; offset += 1600)
-    {
-        var n = Math.Min(1600, samples.Length - offset);
-        var started = Stopwatch.GetTimestamp();
-        var segments = session.Accept(samples.AsSpan(offset, n));
-        var compute = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        foreach (var s in segments.Where(s => s.IsFinal))
-        {
-            // Times count from the session's start: this stream's rounds follow one another in it.
-            var at = TimeSpan.FromSeconds((offset + n) / 16000.0);
-            var end = TimeSpan.FromTicks(s.End.Ticks % TimeSpan.FromSeconds(samples.Length / 16000.0).Ticks);
-            finals.Add(((at - end).TotalMilliseconds, compute));
-        }
-    }
-
-    return finals;
+    result = VoiceResult.FromJson(await File.ReadAllTextAsync(arguments.Text("--result", "latest-run.json"))) with { Machine = arguments.Text("--machine", string.Empty) };
+    ReportFiles.Write(arguments.Text("--report", "latest"), result.ToMarkdown(), result.ToJson());
+    return result.Failures.Count == 0 ? 0 : 1;
 }
 
-static short[] ReadWav(string path)
-{
-    var bytes = File.ReadAllBytes(path);
-    var data = bytes.AsSpan(44); // pocketsphinx-testdata's WAVs have the canonical 44-byte header
-    var samples = new short[data.Length / 2];
-    for (var i = 0; i < samples.Length; i++)
-    {
-        samples[i] = BinaryPrimitives.ReadInt16LittleEndian(data[(2 * i)..]);
-    }
-
-    return samples;
-}
-
-string Option(string name, string fallback)
-{
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-}
+var cache = arguments.Text("--flite-cache", Path.Combine(Path.GetTempPath(), "atom-voicebench-flite"));
+Directory.CreateDirectory(cache);
+var configs = endOfSpeech.Select(ms => new BenchConfig(
+    $"end of speech {ms} ms",
+    new SpeechRecognitionOptions { MaxStreams = streams.Max(), EndOfSpeech = TimeSpan.FromMilliseconds(ms) })).ToList();
+var settings = new RunSettings(configs, streams, arguments.Int("--rounds", 2), arguments.Int("--every", 1), arguments.Int("--chunk-ms", 100), cache, arguments.Text("--voice", "slt"));
+result = await VoiceRun.RunAsync(settings, Console.Out) with { Machine = $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}." };
+await ReportFiles.WriteResultAsync(arguments.Value("--out"), asJson: false, result.ToJson(), Environment.NewLine + result.ToMarkdown());
+return result.Failures.Count == 0 ? 0 : 1;

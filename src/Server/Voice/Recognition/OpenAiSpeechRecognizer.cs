@@ -158,7 +158,7 @@ public sealed partial class OpenAiSpeechRecognizer : ISpeechRecognizer
         [
             .. segments.Where(s => s.Text.Length > 0).Select(s => new TranscriptSegment(
                 s.Text, offset + s.Start, offset + (s.End > duration ? duration : s.End), IsFinal: true, s.Confidence,
-                commands?.Parse(s.Text, s.Text))),
+                commands?.Parse(s.Text))),
         ];
     }
 }

@@ -91,7 +91,8 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer, IDisposable
         [
             "-hmm", model.AcousticModelPath, "-lm", model.LanguageModelPath, "-dict", model.DictionaryPath,
             "-logfn", "/dev/null",
-            "-vad_postspeech", Math.Max(1, (int)(options.EndOfSpeech.TotalMilliseconds / 10)).ToString(CultureInfo.InvariantCulture),
+            // pocketsphinx's own endpoint is the longest pause; the session ends utterances that can end sooner (EndOfSpeech).
+            "-vad_postspeech", Math.Max(1, (int)(options.LongestPause.TotalMilliseconds / 10)).ToString(CultureInfo.InvariantCulture),
         ];
         if (!model.AccurateFinals)
         {

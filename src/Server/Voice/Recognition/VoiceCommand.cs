@@ -5,7 +5,8 @@ namespace Atom.Server.Voice.Recognition;
 /// <param name="Room">The room named, exactly as given in <see cref="RecognitionOptions.RoomNames"/>; null for commands without one.</param>
 /// <param name="Query">The free text of a search; null for other commands.</param>
 /// <param name="Heard">The words recognized.</param>
-public sealed record VoiceCommand(VoiceCommandKind Kind, string? Room, string? Query, string Heard);
+/// <param name="Text">The message of a <see cref="VoiceCommandKind.SendMessage"/> ("... saying TEXT"); null for other commands and when none was said.</param>
+public sealed record VoiceCommand(VoiceCommandKind Kind, string? Room, string? Query, string Heard, string? Text = null);
 
 /// <summary>The commands the grammar knows, with the phrases that say them.</summary>
 public enum VoiceCommandKind
@@ -13,7 +14,7 @@ public enum VoiceCommandKind
     /// <summary>"search for X", "search X", "find X": <see cref="VoiceCommand.Query"/> is X.</summary>
     Search,
 
-    /// <summary>"send a message to ROOM", "send message to ROOM", "post to ROOM".</summary>
+    /// <summary>"send a message to ROOM", "send message to ROOM", "post to ROOM", each optionally followed by "saying TEXT".</summary>
     SendMessage,
 
     /// <summary>"summarize ROOM", "summarize room ROOM", "summary of ROOM".</summary>

@@ -65,7 +65,7 @@ public sealed class PocketSphinxRecognizerTests(ITestOutputHelper output) : IDis
         Assert.Empty(await session.CompleteAsync());
         foreach (var (segment, at) in finals)
         {
-            output.WriteLine($"last word to final: {(at - segment.Value.End).TotalMilliseconds:F0} ms of audio (EndOfSpeech 500 ms, 100 ms chunks) + {segment.CallTime.TotalMilliseconds:F0} ms in the Accept call");
+            output.WriteLine($"last word to final: {(at - segment.Value.End).TotalMilliseconds:F0} ms of audio (the pause that ends it, 100 ms chunks) + {segment.CallTime.TotalMilliseconds:F0} ms in the Accept call");
         }
     }
 

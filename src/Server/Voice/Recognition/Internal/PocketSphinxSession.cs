@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace Atom.Server.Voice.Recognition.Internal;
 
 /// <summary>
-/// A live session on one rented decoder. Audio is conditioned, then fed 100 ms at a time; pocketsphinx's voice activity
-/// detector endpoints: the switch from speech to silence (<see cref="SpeechRecognitionOptions.EndOfSpeech"/> of it) ends the
-/// utterance and yields its final segment, and while in speech a partial comes every <see cref="SpeechRecognitionOptions.PartialInterval"/>.
+/// A live session on one rented decoder. Audio is conditioned, then fed 100 ms at a time. A pause of
+/// <see cref="SpeechRecognitionOptions.EndOfSpeech"/> (by the conditioner's voice activity detector) ends the utterance and yields its
+/// final segment when the words so far can end one; pocketsphinx's own detector ends any utterance after
+/// <see cref="SpeechRecognitionOptions.LongestPause"/>. While in speech a partial comes every <see cref="SpeechRecognitionOptions.PartialInterval"/>.
 /// Outside speech, silence past <see cref="AudioConditioningOptions.SkipSilenceAfter"/> is not fed at all.
 /// </summary>
 /// <remarks>
@@ -18,6 +19,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     private const int ChunkSamples = 1600;
     private const int LookbackSamples = 4800; // 300 ms fed before speech that ends a skip: pocketsphinx wants some lead-in
     private const int PrespeechSamples = 3200; // pocketsphinx's -vad_prespeech default, 20 frames
+    private const int GrammarMarginSamples = 4800; // 300 ms of the audio around the words for the command passes: lead-in, and word ends the first pass cut short
 
     private readonly DecoderLease lease;
     private readonly PocketSphinxDecoder decoder;
@@ -26,6 +28,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
     private readonly long partialInterval;
     private readonly long maxUtterance;
     private readonly long skipAfter;
+    private readonly long endOfSpeech;
     private readonly Lock sync = new();
     private readonly short[] chunk = new short[ChunkSamples];
     private readonly short[] lookback = new short[LookbackSamples];
@@ -50,6 +53,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         partialInterval = Samples(settings.PartialInterval);
         maxUtterance = Samples(settings.MaxUtterance);
         skipAfter = Samples(settings.Conditioning.SkipSilenceAfter);
+        endOfSpeech = Samples(settings.EndOfSpeech);
         Restart(0);
     }
 
@@ -146,7 +150,7 @@ internal sealed class PocketSphinxSession : IRecognitionSession
             sincePartial = 0;
         }
 
-        var ended = inSpeech && !speaking;
+        var ended = (inSpeech && !speaking) || (speaking && Paused() >= endOfSpeech && UnfinishedUtterance.CanEnd(decoder.Hypothesis()));
         inSpeech = speaking;
         if (ended || position - epoch >= maxUtterance)
         {
@@ -167,6 +171,9 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
     }
 
+    // The silence since the last voiced audio: the detector counts it only once its hangover has passed.
+    private long Paused() => conditioner.Activity.SilentSamples == 0 ? 0 : conditioner.Activity.SilentSamples + VoiceActivityDetector.HangoverSamples;
+
     private void Process(ReadOnlySpan<short> audio)
     {
         decoder.Process(audio);
@@ -182,16 +189,11 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         decoder.EndUtterance();
         var text = decoder.Hypothesis();
         var words = decoder.Words();
-        VoiceCommand? command = null;
-        if (text.Length > 0 && grammar is not null)
-        {
-            command = RecognizeCommand(text);
-        }
-
         if (text.Length > 0)
         {
             var start = words.Count > 0 ? epoch + (long)words[0].StartFrame * PocketSphinxDecoder.FrameSamples : speechStart;
             var end = words.Count > 0 ? epoch + (long)(words[^1].EndFrame + 1) * PocketSphinxDecoder.FrameSamples : position;
+            var command = grammar is null ? null : RecognizeCommand(text, start, end);
             (segments ??= []).Add(new TranscriptSegment(command?.Heard ?? text, Time(start), Time(Math.Min(end, position)), IsFinal: true, Command: command));
         }
 
@@ -201,21 +203,33 @@ internal sealed class PocketSphinxSession : IRecognitionSession
         }
     }
 
-    // Second pass: the same audio through the command grammar, built around the words the language model heard.
-    private VoiceCommand? RecognizeCommand(string heard)
+    // Second pass: the same audio through the command grammar, built around the words the language model heard. When those
+    // words win over every command, a third pass forces one, which the language model must then back. The passes take the
+    // words' audio with a margin, not the silence before and after them: the utterance holds all that came since the last
+    // final (up to a second of it before speech), and a pass's time grows with its audio.
+    private VoiceCommand? RecognizeCommand(string heard, long start, long end)
     {
-        if (!decoder.TryUseGrammar(grammar!.Jsgf([heard])))
+        var from = (int)Math.Clamp(start - GrammarMarginSamples - epoch, 0, utterance.Count);
+        var to = (int)Math.Clamp(end + GrammarMarginSamples - epoch, from, utterance.Count);
+        var audio = CollectionsMarshal.AsSpan(utterance)[from..to];
+        return Decode(grammar!.Jsgf([heard]), audio) is { Length: > 0 } recognized && grammar.Parse(recognized) is { } command ? command
+            : Decode(grammar.Jsgf([heard], heardCompetes: false), audio) is { Length: > 0 } forced ? grammar.Parse(forced, heard)
+            : null;
+    }
+
+    private string Decode(string jsgf, ReadOnlySpan<short> audio)
+    {
+        if (!decoder.TryUseGrammar(jsgf))
         {
-            return null;
+            return string.Empty;
         }
 
         try
         {
             decoder.StartUtterance();
-            decoder.Process(CollectionsMarshal.AsSpan(utterance), wholeUtterance: true);
+            decoder.Process(audio, wholeUtterance: true);
             decoder.EndUtterance();
-            var recognized = decoder.Hypothesis();
-            return recognized.Length > 0 ? grammar.Parse(recognized, heard) : null;
+            return decoder.Hypothesis();
         }
         finally
         {

@@ -28,6 +28,7 @@ internal static class SpeechRecognitionOptionsValidation
         }
 
         Between(errors, nameof(options.EndOfSpeech), options.EndOfSpeech, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
+        Between(errors, nameof(options.MidSentencePause), options.MidSentencePause, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         Between(errors, nameof(options.PartialInterval), options.PartialInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         Between(errors, nameof(options.MaxUtterance), options.MaxUtterance, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         var conditioning = options.Conditioning;

@@ -2,7 +2,7 @@ namespace Atom.Server.Voice.Recognition.Internal;
 
 /// <summary>
 /// Cuts conditioned audio into utterances by voice activity alone, for engines that only take whole recordings: an utterance
-/// starts at the first voiced block (with 300 ms of what came before), ends after <see cref="SpeechRecognitionOptions.EndOfSpeech"/>
+/// starts at the first voiced block (with 300 ms of what came before), ends after <see cref="SpeechRecognitionOptions.LongestPause"/>
 /// of silence or at <see cref="SpeechRecognitionOptions.MaxUtterance"/>, and is dropped when it holds less than 150 ms of voice
 /// (a click, a cough). Silence between utterances is never kept: Whisper models invent text for silence.
 /// </summary>
@@ -12,7 +12,8 @@ internal sealed class UtteranceSegmenter(SpeechRecognitionOptions options)
     private const int MinVoicedSamples = 2400;
 
     private readonly AudioConditioner conditioner = new(options.Conditioning);
-    private readonly long endOfSpeech = (long)(options.EndOfSpeech.TotalSeconds * WavEncoder.SampleRate);
+    // Without the words, a pause cannot tell a finished utterance from one that goes on: only the longest pause ends one.
+    private readonly long endOfSpeech = (long)(options.LongestPause.TotalSeconds * WavEncoder.SampleRate);
     private readonly long maxUtterance = (long)(options.MaxUtterance.TotalSeconds * WavEncoder.SampleRate);
     private readonly short[] block = new short[VoiceActivityDetector.BlockSamples];
     private readonly Queue<short[]> preroll = new();

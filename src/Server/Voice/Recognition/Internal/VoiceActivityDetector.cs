@@ -16,6 +16,9 @@ internal sealed class VoiceActivityDetector
     private const double OverFloor = 3.16; // 10 dB
     private const int HangoverBlocks = 20; // 200 ms
 
+    /// <summary>How long a block stays voiced after the last loud one: the silence before <see cref="SilentSamples"/> starts counting.</summary>
+    public const int HangoverSamples = HangoverBlocks * BlockSamples;
+
     private readonly double gate;
     private double floor;
     private int hangover;
