@@ -138,6 +138,27 @@ public sealed class VoiceApiTests(VoiceServer fixture) : IClassFixture<VoiceServ
     }
 
     [Fact]
+    public async Task In_commands_mode_a_final_segment_carries_its_intent_with_the_room_hinted_and_the_text_said()
+    {
+        var voice = await fixture.ClientAsync();
+        using var call = voice.Transcribe(Minute);
+        var config = Config(AudioEncoding.Linear16, 16000);
+        config.Config.Mode = RecognitionMode.Commands;
+        config.Config.PhraseHints.Add("Engineering");
+        await call.RequestStream.WriteAsync(config);
+        var speech = TestAudio.Concat(TestAudio.Speak("send a message to engineering saying the build is green"), TestAudio.Silence(1));
+        await call.RequestStream.WriteAsync(new TranscribeRequest { Audio = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(speech.AsSpan())) });
+        await call.RequestStream.CompleteAsync();
+
+        var command = Assert.Single(await ReadAllAsync(call.ResponseStream), r => r.Segment.Final && r.Command is not null).Command;
+
+        Assert.Equal(VoiceIntent.SendMessage, command.Intent);
+        Assert.Equal("Engineering", command.Room);
+        Assert.Equal("the build is green", command.Text);
+        Assert.NotEmpty(command.Transcript);
+    }
+
+    [Fact]
     public async Task At_shutdown_a_live_stream_ends_with_unavailable_instead_of_holding_shutdown_up()
     {
         await using var server = await IdentityApiServer.StartAsync("sqlite");

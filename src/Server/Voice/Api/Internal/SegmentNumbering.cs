@@ -57,6 +57,7 @@ internal sealed class SegmentNumbering(bool finalsOnly)
         },
         Query = command.Query ?? string.Empty,
         Room = command.Room ?? string.Empty,
+        Text = command.Text ?? string.Empty,
         Transcript = command.Heard,
     };
 }
