@@ -32,7 +32,7 @@ public sealed class VoiceFigures(ITestOutputHelper output)
     [Fact]
     public async Task Decode_speed_of_one_minute_ffmpeg_against_managed_wav()
     {
-        using var dir = new Audio.TempDir();
+        using var dir = new Files.Processing.Fixtures.TempDirectory();
         var factory = new AudioDecoderFactory(new AudioOptions(), "ffmpeg");
         var decoder = new AudioFileDecoder(factory);
         var wav = Path.Combine(dir.Path, "minute.wav");

@@ -1,3 +1,4 @@
+using Atom.Server.Tests.Files.Processing.Fixtures;
 using Atom.Server.Voice.Audio;
 
 namespace Atom.Server.Tests.Voice.Audio;
@@ -12,7 +13,7 @@ public sealed class FfmpegProcessCollection
 [Collection(FfmpegProcessCollection.Name)]
 public sealed class FfmpegDecoderTests : IDisposable
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new();
     private readonly AudioDecoderFactory factory = new(new AudioOptions(), "ffmpeg");
 
     public void Dispose() => dir.Dispose();

@@ -1,3 +1,4 @@
+using Atom.Server.Tests.Files.Processing.Fixtures;
 using System.Runtime.InteropServices;
 using Atom.Server.Voice.Audio;
 
@@ -39,7 +40,7 @@ public sealed class ManagedDecoderTests
     [Fact]
     public async Task Raw_pcm_that_is_really_an_mp3_is_refused_even_without_an_id3_tag()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var mp3 = AudioFixtures.Tone(Path.Combine(dir.Path, "t.mp3"), 1, 440, "-write_xing", "0", "-id3v2_version", "0");
         var bytes = await File.ReadAllBytesAsync(mp3);
         Assert.Equal(0xFF, bytes[0]);
@@ -155,14 +156,4 @@ public sealed class ManagedDecoderTests
         await using var decoder = factory.Create(new AudioSourceFormat(AudioContainer.Wav));
         return await AudioFixtures.DecodeAsync(decoder, AudioFixtures.Wav(samples, rate, 1));
     }
-}
-
-/// <summary>A temporary directory, deleted with everything in it.</summary>
-public sealed class TempDir : IDisposable
-{
-    /// <summary>Gets the directory.</summary>
-    public string Path { get; } = Directory.CreateTempSubdirectory("atom-voice-test-").FullName;
-
-    /// <inheritdoc/>
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -53,7 +53,7 @@ public sealed class EspeakSpeechSynthesizerTests(EspeakFixture fixture)
     public async Task Compressed_formats_come_from_ffmpeg_and_decode_again(SynthesisFormat format, string name)
     {
         var bytes = await Bytes(new SynthesisRequest { Text = "Hello from the compressed side.", Format = format });
-        using var dir = new Audio.TempDir();
+        using var dir = new Files.Processing.Fixtures.TempDirectory();
         var path = Path.Combine(dir.Path, name);
         await File.WriteAllBytesAsync(path, bytes);
         var decoded = await new AudioFileDecoder(new AudioDecoderFactory(new AudioOptions(), "ffmpeg")).DecodeAsync(path);
