@@ -19,6 +19,9 @@ public sealed class SendVoiceTests(FilesCliServer server)
         var room = create.Json().GetProperty("room").GetProperty("name").GetString()!;
         Flite.Speak("open the budget room", Path.Combine(ann.Directory.Path, "memo.wav"), "slt");
 
+        await using var watch = ann.Start("watch", room, "-o", "json");
+        await watch.LineAsync(line => line.Contains("\"caughtUp\"", StringComparison.Ordinal), "saying it caught up");
+
         var sent = await ann.RunAsync("send", room, "listen to this", "--voice", "memo.wav");
 
         Assert.True(sent.ExitCode == 0, sent.ToString());
@@ -34,6 +37,10 @@ public sealed class SendVoiceTests(FilesCliServer server)
             && waited.Elapsed < TimeSpan.FromSeconds(60));
 
         Assert.Matches(@"listen to this \[voice 00:0\d: "".*(budget|room|open).*""\]", history.Stdout);
+
+        // A watcher sees the transcript arrive as its own event.
+        var attached = await watch.LineAsync(line => line.Contains("\"transcriptAttached\"", StringComparison.Ordinal), "with the transcript attached");
+        Assert.Contains("TRANSCRIPT_STATE_READY", attached);
     }
 
     [Fact]
