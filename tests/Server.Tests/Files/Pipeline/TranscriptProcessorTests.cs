@@ -47,6 +47,30 @@ public sealed class TranscriptProcessorTests(VoiceServer fixture) : IClassFixtur
         Assert.DoesNotContain((await other.SearchAsync(new SearchRequest { Query = heard, SkipHistory = true })).Results, x => x.Id == uploaded.Id);
     }
 
+    [Theory]
+    [InlineData("memo.webm", "audio/webm", "opus")] // what a browser's MediaRecorder makes
+    [InlineData("memo.flac", "audio/flac", "flac")]
+    [InlineData("memo.mp3", "audio/mpeg", "mpeg-2 layer 3")] // 16 kHz is MPEG-2
+    public async Task Compressed_recordings_are_detected_by_their_bytes_and_transcribed(string name, string mediaType, string codec)
+    {
+        var team = await Team.CreateAsync(fixture.Server, "compressed" + Path.GetExtension(name)[1..], "ann");
+        var files = new FileServiceClient(fixture.Server.Channel(team["ann"].Token));
+        using var directory = new Files.Processing.Fixtures.TempDirectory();
+        var wav = directory.File("speech.wav", TestAudio.Wav(TestAudio.Concat(TestAudio.Speak("open the budget room"), TestAudio.Silence(0.5))));
+        var encoded = Path.Combine(directory.Path, name);
+        Voice.AudioFixtures.Ffmpeg("-i", wav, encoded);
+
+        var uploaded = (await UploadStreamAsync(files, "recording.bin", string.Empty, await File.ReadAllBytesAsync(encoded), 65536)).File;
+        var file = await WaitAsync(files, uploaded.Id);
+
+        Assert.Equal(FileState.Ready, file.State);
+        Assert.Equal(mediaType, file.MediaType);
+        Assert.Equal(codec, file.Metadata["codec"]);
+        Assert.Equal("done", file.Metadata["transcription"]);
+        var text = (await files.GetFileAsync(new GetFileRequest { FileId = uploaded.Id, View = FileView.Full })).File.Text;
+        Assert.InRange(TestAudio.WordErrorRate("open the budget room", text), 0, 0.6);
+    }
+
     [Fact]
     public async Task Silence_is_transcribed_as_no_speech_and_the_file_stays_ready()
     {
