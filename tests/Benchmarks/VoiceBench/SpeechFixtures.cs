@@ -77,7 +77,8 @@ public static class SpeechFixtures
         var path = Path.Combine(directory, $"{voice}-{string.Join('-', Words(text))}.wav");
         if (!File.Exists(path))
         {
-            var partial = path + ".part";
+            // A name of its own: two tests may speak the same text at once, and each must move only what its flite wrote.
+            var partial = $"{path}.{Guid.NewGuid():N}.part";
             using var flite = Process.Start(new ProcessStartInfo("flite", ["-voice", voice, "-t", text, "-o", partial]) { RedirectStandardError = true })
                 ?? throw new InvalidOperationException("flite did not start (install flite)");
             var errors = flite.StandardError.ReadToEnd();

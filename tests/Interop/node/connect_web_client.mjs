@@ -6,24 +6,20 @@
 // Prints "PASS <case>" or "FAIL <case>: <reason>" per case, then
 // "RESULT passed=N failed=N skipped=0". Exit code 1 if any case failed.
 //
-// No generated code: at start-up `buf build` (from node_modules) compiles
-// ../protos into a FileDescriptorSet in a temp dir, and the service/message
-// descriptors are taken from a runtime registry built from it.
+// No generated code: descriptors.mjs compiles ../protos with `buf build` at
+// start-up, and the service/message descriptors come from the registry it makes.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createClient, decodeBinaryHeader, encodeBinaryHeader } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-web';
 
+import { parseFlags, usageError } from './args.js';
+import { loadRegistry } from './descriptors.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROTO_ROOT = path.resolve(HERE, '..', 'protos');
-const BUF = path.join(HERE, 'node_modules', '.bin', process.platform === 'win32' ? 'buf.cmd' : 'buf');
 
 const CASE_TIMEOUT_MS = 20000; // hard per-case limit, so nothing hangs
 const CALL_TIMEOUT_MS = 10000; // deadline (grpc-timeout) for calls that should succeed
@@ -35,49 +31,10 @@ const ECHO_TRAILING_VALUE = new Uint8Array([0xab, 0xab, 0xab]);
 const SPECIAL_STATUS_MESSAGE = '\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \u{1F608}\t\n';
 
 function parseArgs(argv) {
-  const opts = { baseUrl: undefined, testCase: 'all' };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (eq >= 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const next = () => (value !== undefined ? value : argv[++i]);
-    switch (arg) {
-      case '--base-url':
-      case '--base_url': opts.baseUrl = next(); break;
-      case '--test_case': opts.testCase = next(); break;
-      case '-h':
-      case '--help':
-        console.log('usage: node connect_web_client.mjs --base-url http://127.0.0.1:PORT [--test_case all|name,...]');
-        process.exit(0);
-        break;
-      default:
-        console.error(`unknown argument: ${arg}`);
-        process.exit(2);
-    }
-  }
-  if (!opts.baseUrl || !/^https?:\/\//.test(opts.baseUrl)) {
-    console.error('--base-url http(s)://host:port is required');
-    process.exit(2);
-  }
+  const opts = { testCase: 'all', ...parseFlags(argv, { '--base-url': 'baseUrl', '--base_url': 'baseUrl', '--test_case': 'testCase' },
+    'usage: node connect_web_client.mjs --base-url http://127.0.0.1:PORT [--test_case all|name,...]') };
+  if (!opts.baseUrl || !/^https?:\/\//.test(opts.baseUrl)) usageError('--base-url http(s)://host:port is required');
   return opts;
-}
-
-function loadRegistry() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atom-interop-web-'));
-  try {
-    const out = path.join(dir, 'set.binpb');
-    execFileSync(BUF, ['build', PROTO_ROOT, '-o', out], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, BUF_CACHE_DIR: path.join(dir, 'cache') },
-    });
-    return createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(out)));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -224,7 +181,7 @@ async function main() {
     process.exit(2);
   }
 
-  const registry = loadRegistry();
+  const registry = loadRegistry(PROTO_ROOT);
   const testService = registry.getService('grpc.testing.TestService');
   const unimplementedService = registry.getService('grpc.testing.UnimplementedService');
   check(testService && unimplementedService, 'service descriptors missing from the descriptor set');

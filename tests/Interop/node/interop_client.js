@@ -10,6 +10,8 @@ const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
+const { parseFlags, usageError } = require('./args.js');
+
 const PROTO_ROOT = path.resolve(__dirname, '..', 'protos');
 const CASE_TIMEOUT_MS = 20000; // hard per-case limit, so nothing hangs
 const CALL_DEADLINE_MS = 10000; // deadline for calls that should succeed
@@ -27,36 +29,15 @@ const statusName = code => {
 };
 
 function parseArgs(argv) {
-  const opts = { host: '127.0.0.1', port: undefined, testCase: 'all' };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (eq >= 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const next = () => (value !== undefined ? value : argv[++i]);
-    switch (arg) {
-      case '--port':
-      case '--server_port': opts.port = Number(next()); break;
-      case '--host':
-      case '--server_host': opts.host = next(); break;
-      case '--test_case': opts.testCase = next(); break;
-      case '-h':
-      case '--help':
-        console.log('usage: node interop_client.js --port N [--host 127.0.0.1] [--test_case all|name,...]');
-        process.exit(0);
-        break;
-      default:
-        console.error(`unknown argument: ${arg}`);
-        process.exit(2);
-    }
-  }
-  if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) {
-    console.error('--port N is required');
-    process.exit(2);
-  }
+  const opts = {
+    host: '127.0.0.1',
+    testCase: 'all',
+    ...parseFlags(argv, {
+      '--port': 'port', '--server_port': 'port', '--host': 'host', '--server_host': 'host', '--test_case': 'testCase',
+    }, 'usage: node interop_client.js --port N [--host 127.0.0.1] [--test_case all|name,...]'),
+  };
+  opts.port = Number(opts.port);
+  if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) usageError('--port N is required');
   return opts;
 }
 

@@ -11,38 +11,17 @@ const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
+const { parseFlags, usageError } = require('./args.js');
+
 const PROTO_ROOT = path.resolve(__dirname, '..', 'protos');
 const ECHO_INITIAL_KEY = 'x-grpc-test-echo-initial';
 const ECHO_TRAILING_KEY = 'x-grpc-test-echo-trailing-bin';
 
 function parseArgs(argv) {
-  const opts = { port: 50051, host: '127.0.0.1' };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (eq >= 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const next = () => (value !== undefined ? value : argv[++i]);
-    switch (arg) {
-      case '--port': opts.port = Number(next()); break;
-      case '--host': opts.host = next(); break;
-      case '-h':
-      case '--help':
-        console.log('usage: node server.js --port N [--host 127.0.0.1]');
-        process.exit(0);
-        break;
-      default:
-        console.error(`unknown argument: ${arg}`);
-        process.exit(2);
-    }
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
-    console.error('--port must be an integer in [0, 65535]');
-    process.exit(2);
-  }
+  const opts = { port: 50051, host: '127.0.0.1',
+    ...parseFlags(argv, { '--port': 'port', '--host': 'host' }, 'usage: node server.js --port N [--host 127.0.0.1]') };
+  opts.port = Number(opts.port);
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usageError('--port must be an integer in [0, 65535]');
   return opts;
 }
 
