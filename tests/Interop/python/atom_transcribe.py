@@ -2,8 +2,8 @@
 
 Stubs are generated at start from protos/atom/v1/voice.proto into a temp dir, as interop_client.py does for
 grpc.testing. The WAV (16-bit mono) is sent as LINEAR16 in 100 ms messages while the responses are read, the way a
-live client streams a microphone. Prints one line per response ("partial <index> <text>", "final <index> <start>-<end>
-<text>") and "status OK"; a call that fails prints "status <CODE> <message>" and exits 1. Then a config that is not
+live client streams a microphone. Prints one line per response ("partial <index> <text>" or "final <index> <text>", as
+atom_transcribe_web.mjs does) and "status OK"; a call that fails prints "status <CODE> <message>" and exits 1. Then a config that is not
 audio is sent, and its refusal is printed as "refused <CODE>".
 
 usage: atom_transcribe.py PROTOS_DIR HOST:PORT TOKEN FILE.wav
@@ -55,12 +55,7 @@ def main():
         try:
             for response in voice.Transcribe(requests(config, pcm), metadata=metadata, timeout=60):
                 segment = response.segment
-                if segment.final:
-                    start = segment.start_offset.seconds + segment.start_offset.nanos / 1e9
-                    end = segment.end_offset.seconds + segment.end_offset.nanos / 1e9
-                    print(f"final {segment.index} {start:.2f}-{end:.2f} {segment.text}")
-                else:
-                    print(f"partial {segment.index} {segment.text}")
+                print(f"{'final' if segment.final else 'partial'} {segment.index} {segment.text}")
             print("status OK")
         except grpc.RpcError as error:
             print(f"status {error.code().name} {error.details()}")

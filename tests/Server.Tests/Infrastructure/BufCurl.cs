@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Atom.Server.Tests.Infrastructure;
 
 /// <summary>
@@ -32,24 +30,9 @@ public static class BufCurl
         // A missing peer fails the test rather than skipping it: ./build.sh test always installs buf.
         var buf = Executable ?? throw new InvalidOperationException("buf is not installed: run ./build.sh test, or npm install in tests/Interop/node.");
 
-        var start = new ProcessStartInfo(buf) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("curl");
-
         // Reflection and Atom's own RPCs need a caller; health ignores it.
-        start.ArgumentList.Add("-H");
-        start.ArgumentList.Add("authorization: Bearer " + TestServer.AdminToken);
-        start.ArgumentList.Add("--reflect-header");
-        start.ArgumentList.Add("authorization: Bearer " + TestServer.AdminToken);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout + await stderr);
+        string[] caller = ["-H", "authorization: Bearer " + TestServer.AdminToken, "--reflect-header", "authorization: Bearer " + TestServer.AdminToken];
+        var run = await PeerProcess.RunAsync(buf, ["curl", .. caller, .. arguments], TimeSpan.FromSeconds(60));
+        return new Result(run.ExitCode, run.Stdout + run.Stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Atom.Server.Tests.Infrastructure;
 
 namespace Atom.Server.Tests.Rpc.Health;
@@ -32,20 +31,11 @@ public sealed class HealthPythonInteropTests(TestServer server) : IClassFixture<
         // A missing peer fails the test rather than skipping it: ./build.sh test always installs python3-grpcio.
         Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 with python3-grpcio is needed: run ./build.sh test, or apt-get install python3-grpcio.");
 
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add($"{server.GrpcAddress.Host}:{server.GrpcAddress.Port}");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var error = await stderr;
-        Assert.False(error.Contains("No module named 'grpc'", StringComparison.Ordinal), "python3-grpcio is not installed: apt-get install python3-grpcio.");
+        var run = await PeerProcess.RunAsync("/usr/bin/python3", ["-c", Script, $"{server.GrpcAddress.Host}:{server.GrpcAddress.Port}"], TimeSpan.FromSeconds(60));
+        Assert.False(run.Stderr.Contains("No module named 'grpc'", StringComparison.Ordinal), "python3-grpcio is not installed: apt-get install python3-grpcio.");
 
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(process.ExitCode == 0, error);
+        var lines = run.Lines;
+        Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["check 0801", "unknown NOT_FOUND", "watch 0803"], lines);
     }
 }
