@@ -16,12 +16,7 @@ namespace Atom.Server.Hosting;
 internal sealed class VoiceMessageRecordings(VoiceTranscriptQueue transcripts) : IFileChangeObserver
 {
     /// <inheritdoc />
-    public async Task FileChangedAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId)
-    {
-        var file = await FileStore.ReadAsync(connection, transaction, tenantId, fileId, withText: false);
-        if (RoomFileAttachments.TranscriptStateOf(file) != VoiceTranscriptState.Pending)
-        {
-            await transcripts.RecordingChangedAsync(connection, transaction, tenantId, fileId);
-        }
-    }
+    public Task FileChangedAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId) =>
+        transcripts.RecordingChangedAsync(connection, transaction, tenantId, fileId, async () =>
+            RoomFileAttachments.TranscriptStateOf(await FileStore.ReadAsync(connection, transaction, tenantId, fileId, withText: false)) != VoiceTranscriptState.Pending);
 }

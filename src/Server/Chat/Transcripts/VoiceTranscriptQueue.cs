@@ -29,10 +29,15 @@ public sealed class VoiceTranscriptQueue(JobQueue jobs) : IMessageChangeObserver
     /// <param name="transaction">The transaction.</param>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="fileId">The recording's file.</param>
+    /// <param name="settled">
+    /// Whether the recording has settled (its transcript done, or none to come); asked only when a message waits for it,
+    /// so that the common change, of a file no message waits for, costs one indexed lookup.
+    /// </param>
     /// <returns>A task.</returns>
-    public async Task RecordingChangedAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId)
+    public async Task RecordingChangedAsync(DbConnection connection, DbTransaction transaction, string tenantId, string fileId, Func<Task<bool>> settled)
     {
-        if (await MessageStore.IsRecordingAwaitedAsync(connection, transaction, tenantId, fileId))
+        ArgumentNullException.ThrowIfNull(settled);
+        if (await MessageStore.IsRecordingAwaitedAsync(connection, transaction, tenantId, fileId) && await settled())
         {
             await jobs.EnqueueAsync(connection, transaction, tenantId, JobKind, "file:" + fileId, fileId);
         }
